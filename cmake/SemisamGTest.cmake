@@ -1,0 +1,28 @@
+# Finds GoogleTest: the installed package (Debian's libgtest-dev) or, failing that, the sources in
+# /usr/src/googletest (what the GPU machine has).
+find_package(GTest QUIET)
+if(NOT GTest_FOUND)
+  if(EXISTS /usr/src/googletest/CMakeLists.txt)
+    set(INSTALL_GTEST OFF CACHE BOOL "" FORCE)
+    set(BUILD_GMOCK OFF CACHE BOOL "" FORCE)
+    add_subdirectory(/usr/src/googletest ${CMAKE_BINARY_DIR}/googletest EXCLUDE_FROM_ALL)
+    add_library(GTest::gtest ALIAS gtest)
+    add_library(GTest::gtest_main ALIAS gtest_main)
+  else()
+    message(FATAL_ERROR "GoogleTest not found: run scripts/setup.sh")
+  endif()
+endif()
+include(GoogleTest)
+
+# semisam_add_test_suite(name dir libs...): one test executable per source folder, every *.cpp in it.
+function(semisam_add_test_suite name dir)
+  file(GLOB _sources CONFIGURE_DEPENDS ${dir}/*.cpp)
+  if(NOT _sources)
+    return()
+  endif()
+  add_executable(${name} ${_sources})
+  target_link_libraries(${name} PRIVATE ${ARGN} GTest::gtest GTest::gtest_main)
+  target_compile_definitions(${name} PRIVATE SEMISAM_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data")
+  semisam_apply_flags(${name})
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 600)
+endfunction()

@@ -1,0 +1,27 @@
+// Raw memory for tensors: 64-byte aligned host memory, and a stream-ordered caching pool on CUDA
+// devices, with byte counters that benchmarks report.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "tensor/device.h"
+
+namespace semisam {
+
+struct MemoryStats {
+  size_t current_bytes = 0;  // bytes held by live tensors
+  size_t peak_bytes = 0;     // high-water mark since start or the last reset
+  uint64_t allocations = 0;  // number of allocations served
+};
+
+void* allocate_bytes(Device device, size_t bytes);
+void free_bytes(Device device, void* ptr, size_t bytes) noexcept;
+MemoryStats memory_stats(Device device);
+void reset_peak_memory(Device device);
+// Copies `bytes` contiguous bytes between any two devices, ordered on the current CUDA stream.
+void copy_bytes(void* dst, Device dst_device, const void* src, Device src_device, size_t bytes);
+// Sets `bytes` bytes to zero.
+void zero_bytes(void* ptr, Device device, size_t bytes);
+
+}  // namespace semisam

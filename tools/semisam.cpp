@@ -1,0 +1,38 @@
+// Entry point of the `semisam` command-line program: dispatches to the registered subcommands and
+// turns library errors into a message and a non-zero exit status.
+#include <algorithm>
+#include <iostream>
+#include <map>
+
+#include "command_registry.h"
+#include "tensor/error.h"
+
+namespace semisam::tools {
+std::vector<Command>& command_registry() {
+  static std::vector<Command> commands;
+  return commands;
+}
+}  // namespace semisam::tools
+
+int main(int argc, char** argv) {
+  using namespace semisam::tools;
+  CLI::App app{"semisam: SemiSAM-O1 semi-supervised 3-D segmentation from one labelled volume"};
+  app.require_subcommand(1);
+  auto& commands = command_registry();
+  std::sort(commands.begin(), commands.end(),
+            [](const Command& a, const Command& b) { return a.name < b.name; });
+  std::map<CLI::App*, std::function<int()>> runners;
+  for (auto& command : commands) {
+    CLI::App* sub = app.add_subcommand(command.name, command.description);
+    runners[sub] = command.setup(*sub);
+  }
+  CLI11_PARSE(app, argc, argv);
+  try {
+    for (auto& [sub, run] : runners)
+      if (sub->parsed()) return run();
+  } catch (const std::exception& e) {
+    std::cerr << "semisam: error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
