@@ -146,6 +146,8 @@ void* allocate_bytes(Device device, size_t bytes) {
     SEMISAM_FAIL("CUDA out of memory allocating ", bytes, " bytes on ", device.str(), " (",
                  stats.current_bytes, " bytes in use): ", cudaGetErrorString(err));
   }
+  if (allocation_poison())
+    CUDA_CHECK(cudaMemsetAsync(ptr, 0xFF, bytes, cuda::current_stream(device.index)));
   auto& c = device_counters()[device.index];
   std::lock_guard<std::mutex> lock(c.mutex);
   c.stats.current_bytes += bytes;

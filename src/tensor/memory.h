@@ -19,6 +19,11 @@ void* allocate_bytes(Device device, size_t bytes);
 void free_bytes(Device device, void* ptr, size_t bytes) noexcept;
 MemoryStats memory_stats(Device device);
 void reset_peak_memory(Device device);
+// Test aid: when on, every new allocation is filled with 0xFF bytes (NaN for floating types), so
+// elements an op forgets to write show up.
+void set_allocation_poison(bool on);
+bool allocation_poison();
+
 // Copies `bytes` contiguous bytes between any two devices, ordered on the current CUDA stream.
 void copy_bytes(void* dst, Device dst_device, const void* src, Device src_device, size_t bytes);
 // Sets `bytes` bytes to zero.

@@ -8,6 +8,13 @@
 #include "tensor/memory.h"
 
 namespace semisam {
+
+namespace {
+std::atomic<bool> poison_enabled{false};
+}
+void set_allocation_poison(bool on) { poison_enabled.store(on); }
+bool allocation_poison() { return poison_enabled.load(); }
+
 namespace detail {
 
 struct HostCounters {
@@ -23,6 +30,7 @@ void* host_allocate(size_t bytes) {
   size_t rounded = ((bytes + 63) / 64) * 64;
   void* ptr = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
   SEMISAM_CHECK(ptr != nullptr, "out of host memory allocating ", bytes, " bytes");
+  if (allocation_poison()) std::memset(ptr, 0xFF, bytes);
   auto& c = host_counters();
   std::lock_guard<std::mutex> lock(c.mutex);
   c.stats.current_bytes += bytes;
