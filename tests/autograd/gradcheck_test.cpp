@@ -1,5 +1,5 @@
 // Finite-difference gradient checks (float64, CPU) for every differentiable op of src/autograd.
-#include "autograd/gradcheck.h"
+#include "common/gradcheck.h"
 
 namespace semisam {
 namespace {

@@ -1,0 +1,53 @@
+// Module: a node of a network with named parameters and child modules. Names join with dots the
+// way PyTorch's state_dict does ("up_concat4.conv.conv1.0.weight"), so checkpoints map one-to-one.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "autograd/variable.h"
+
+namespace semisam::layers {
+
+class Module {
+ public:
+  virtual ~Module() = default;
+  Module() = default;
+  Module(const Module&) = delete;
+  Module& operator=(const Module&) = delete;
+
+  // Every parameter of this module and its children, depth first in registration order.
+  std::vector<std::pair<std::string, ag::Variable>> named_parameters() const;
+  std::vector<ag::Variable> parameters() const;
+  // Looks a parameter up by its full dotted name; throws naming the module when absent.
+  ag::Variable parameter(const std::string& name) const;
+
+  // Training mode (dropout active) or evaluation mode, for this module and its children.
+  void train(bool on = true);
+  void eval() { train(false); }
+  bool training() const { return training_; }
+
+  void zero_grad();
+  // Moves every parameter to `device` (values are copied; gradients are dropped).
+  void to(Device device);
+
+ protected:
+  ag::Variable register_parameter(const std::string& name, Tensor value);
+  template <typename M>
+  std::shared_ptr<M> register_module(const std::string& name, std::shared_ptr<M> child) {
+    children_.emplace_back(name, child);
+    return child;
+  }
+
+ private:
+  void collect(const std::string& prefix,
+               std::vector<std::pair<std::string, ag::Variable>>& out) const;
+
+  std::vector<std::pair<std::string, ag::Variable>> params_;
+  std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
+  bool training_ = true;
+};
+
+}  // namespace semisam::layers
