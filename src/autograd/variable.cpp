@@ -44,7 +44,8 @@ const std::string& Variable::name() const {
 
 void Variable::set_value(const Tensor& value) {
   SEMISAM_CHECK(impl_, "set_value of an undefined Variable");
-  SEMISAM_CHECK(value.shape() == impl_->value.shape() && value.dtype() == impl_->value.dtype(),
+  SEMISAM_CHECK(value.shape() == impl_->value.shape() && value.dtype() == impl_->value.dtype() &&
+                    value.defined(),
                 "set_value of '", impl_->name, "': ", value.str(), " does not match ",
                 impl_->value.str());
   impl_->value = value;
