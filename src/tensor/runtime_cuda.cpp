@@ -1,4 +1,4 @@
-// CUDA backend of src/tensor: device queries, per-thread current streams, the stream-ordered
+// CUDA backend of src/tensor (compiled only with SEMISAM_CUDA): device queries, per-thread current streams, the stream-ordered
 // caching pool (cudaMallocAsync on a pool that never releases memory to the driver) and byte
 // counters, and the readable names of cuBLAS/cuDNN status codes.
 #include <cstring>
