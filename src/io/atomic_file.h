@@ -1,0 +1,22 @@
+// Writing files so that a reader sees either the old contents or the complete new ones, never a
+// part: write a temporary file beside the target, sync it, rename it over the target.
+#pragma once
+
+#include <functional>
+#include <string>
+
+namespace semisam::io {
+
+// "<target>.tmp-<pid>": unique per process, and recognisable as a leftover after a crash.
+std::string temporary_path_for(const std::string& target);
+
+// Calls `write(temporary_path)` to produce the file, then flushes it to disk, renames it over
+// `target` and syncs the directory. If anything fails the temporary file is removed, `target`
+// keeps its previous contents, and the error propagates.
+void write_atomically(const std::string& target,
+                      const std::function<void(const std::string& temporary_path)>& write);
+
+// write_atomically for a text file.
+void write_text_atomically(const std::string& target, const std::string& text);
+
+}  // namespace semisam::io
