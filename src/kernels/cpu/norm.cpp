@@ -1,0 +1,139 @@
+// CPU reference of the normalisations: plain loops, statistics and sums in double, two passes.
+#include <cmath>
+#include <vector>
+
+#include "kernels/norm.h"
+
+namespace semisam::ops::cpu {
+
+void instance_norm(const Tensor& x, int64_t planes, double eps, bool relu, const Tensor& out,
+                   const Tensor& mean, const Tensor& rstd) {
+  int64_t m = x.numel() / planes;
+  dispatch_floating("instance_norm", x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    using S = acc_t<T>;
+    for (int64_t p = 0; p < planes; ++p) {
+      const T* in = x.data<T>() + p * m;
+      T* o = out.data<T>() + p * m;
+      double sum = 0;
+      for (int64_t i = 0; i < m; ++i) sum += double(in[i]);
+      double mu = sum / double(m);
+      double sq = 0;
+      for (int64_t i = 0; i < m; ++i) sq += (double(in[i]) - mu) * (double(in[i]) - mu);
+      double r = 1.0 / std::sqrt(sq / double(m) + eps);
+      mean.data<S>()[p] = S(mu);
+      rstd.data<S>()[p] = S(r);
+      for (int64_t i = 0; i < m; ++i) {
+        double v = (double(in[i]) - mu) * r;
+        if (relu && !(v > 0)) v = 0;
+        o[i] = T(compute_t<T>(v));
+      }
+    }
+  });
+}
+
+void instance_norm_backward(const Tensor& grad_out, const Tensor& x, const Tensor& mean,
+                            const Tensor& rstd, int64_t planes, bool relu, const Tensor& dx) {
+  int64_t m = x.numel() / planes;
+  dispatch_floating("instance_norm_backward", x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    using S = acc_t<T>;
+    for (int64_t p = 0; p < planes; ++p) {
+      const T* in = x.data<T>() + p * m;
+      const T* g = grad_out.data<T>() + p * m;
+      T* d = dx.data<T>() + p * m;
+      double mu = double(mean.data<S>()[p]), r = double(rstd.data<S>()[p]);
+      // With x̂ = (x − μ)·r and g' the gradient reaching x̂ (masked by the ReLU):
+      // dx = r·(g' − mean(g') − x̂·mean(g'·x̂)).
+      auto masked = [&](int64_t i, double xhat) { return relu && !(xhat > 0) ? 0.0 : double(g[i]); };
+      double sum_g = 0, sum_gx = 0;
+      for (int64_t i = 0; i < m; ++i) {
+        double xhat = (double(in[i]) - mu) * r;
+        double gi = masked(i, xhat);
+        sum_g += gi;
+        sum_gx += gi * xhat;
+      }
+      double mean_g = sum_g / double(m), mean_gx = sum_gx / double(m);
+      for (int64_t i = 0; i < m; ++i) {
+        double xhat = (double(in[i]) - mu) * r;
+        d[i] = T(compute_t<T>(r * (masked(i, xhat) - mean_g - xhat * mean_gx)));
+      }
+    }
+  });
+}
+
+void layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, AxisSplit s,
+                double eps, const Tensor& out, const Tensor& mean, const Tensor& rstd) {
+  dispatch_floating("layer_norm", x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    using S = acc_t<T>;
+    const T* in = x.data<T>();
+    T* o = out.data<T>();
+    const S* w = weight.data<S>();
+    const S* b = bias.data<S>();
+    for (int64_t outer = 0; outer < s.outer; ++outer)
+      for (int64_t inner = 0; inner < s.inner; ++inner) {
+        int64_t base = outer * s.size * s.inner + inner;
+        double sum = 0;
+        for (int64_t k = 0; k < s.size; ++k) sum += double(in[base + k * s.inner]);
+        double mu = sum / double(s.size);
+        double sq = 0;
+        for (int64_t k = 0; k < s.size; ++k) {
+          double c = double(in[base + k * s.inner]) - mu;
+          sq += c * c;
+        }
+        double r = 1.0 / std::sqrt(sq / double(s.size) + eps);
+        int64_t row = outer * s.inner + inner;
+        mean.data<S>()[row] = S(mu);
+        rstd.data<S>()[row] = S(r);
+        for (int64_t k = 0; k < s.size; ++k) {
+          double xhat = (double(in[base + k * s.inner]) - mu) * r;
+          o[base + k * s.inner] = T(compute_t<T>(xhat * double(w[k]) + double(b[k])));
+        }
+      }
+  });
+}
+
+void layer_norm_backward(const Tensor& grad_out, const Tensor& x, const Tensor& weight,
+                         const Tensor& mean, const Tensor& rstd, AxisSplit s, const Tensor& dx,
+                         const Tensor& dweight, const Tensor& dbias) {
+  dispatch_floating("layer_norm_backward", x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    using S = acc_t<T>;
+    const T* in = x.data<T>();
+    const T* g = grad_out.data<T>();
+    T* d = dx.data<T>();
+    const S* w = weight.data<S>();
+    std::vector<double> dw(size_t(s.size), 0.0), db(size_t(s.size), 0.0);
+    for (int64_t outer = 0; outer < s.outer; ++outer)
+      for (int64_t inner = 0; inner < s.inner; ++inner) {
+        int64_t base = outer * s.size * s.inner + inner;
+        int64_t row = outer * s.inner + inner;
+        double mu = double(mean.data<S>()[row]), r = double(rstd.data<S>()[row]);
+        // g' = g·w reaches x̂; dx = r·(g' − mean(g') − x̂·mean(g'·x̂)) over the axis.
+        double sum_g = 0, sum_gx = 0;
+        for (int64_t k = 0; k < s.size; ++k) {
+          int64_t e = base + k * s.inner;
+          double xhat = (double(in[e]) - mu) * r;
+          double gw = double(g[e]) * double(w[k]);
+          sum_g += gw;
+          sum_gx += gw * xhat;
+          dw[size_t(k)] += double(g[e]) * xhat;
+          db[size_t(k)] += double(g[e]);
+        }
+        double n = double(s.size);
+        for (int64_t k = 0; k < s.size; ++k) {
+          int64_t e = base + k * s.inner;
+          double xhat = (double(in[e]) - mu) * r;
+          double gw = double(g[e]) * double(w[k]);
+          d[e] = T(compute_t<T>(r * (gw - sum_g / n - xhat * sum_gx / n)));
+        }
+      }
+    for (int64_t k = 0; k < s.size; ++k) {
+      dweight.data<S>()[k] = S(dw[size_t(k)]);
+      dbias.data<S>()[k] = S(db[size_t(k)]);
+    }
+  });
+}
+
+}  // namespace semisam::ops::cpu

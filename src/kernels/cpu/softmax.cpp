@@ -1,0 +1,57 @@
+// CPU reference of softmax and log-softmax: per row, max, sum of exponentials and output in
+// double.
+#include <cmath>
+
+#include "kernels/softmax.h"
+
+namespace semisam::ops::cpu {
+
+void softmax(const Tensor& x, AxisSplit s, bool log, const Tensor& out) {
+  dispatch_floating("softmax", x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* in = x.data<T>();
+    T* o = out.data<T>();
+    for (int64_t outer = 0; outer < s.outer; ++outer)
+      for (int64_t inner = 0; inner < s.inner; ++inner) {
+        int64_t base = outer * s.size * s.inner + inner;
+        double mx = -INFINITY;
+        for (int64_t k = 0; k < s.size; ++k) mx = std::max(mx, double(in[base + k * s.inner]));
+        double sum = 0;
+        for (int64_t k = 0; k < s.size; ++k) sum += std::exp(double(in[base + k * s.inner]) - mx);
+        double log_sum = std::log(sum);
+        for (int64_t k = 0; k < s.size; ++k) {
+          double shifted = double(in[base + k * s.inner]) - mx;
+          double v = log ? shifted - log_sum : std::exp(shifted) / sum;
+          o[base + k * s.inner] = T(compute_t<T>(v));
+        }
+      }
+  });
+}
+
+void softmax_backward(const Tensor& grad_out, const Tensor& out, AxisSplit s, bool log,
+                      const Tensor& dx) {
+  dispatch_floating("softmax_backward", out.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* g = grad_out.data<T>();
+    const T* y = out.data<T>();
+    T* d = dx.data<T>();
+    for (int64_t outer = 0; outer < s.outer; ++outer)
+      for (int64_t inner = 0; inner < s.inner; ++inner) {
+        int64_t base = outer * s.size * s.inner + inner;
+        // softmax: dx = y·(g − Σ g·y); log-softmax: dx = g − exp(y)·Σ g.
+        double dot = 0;
+        for (int64_t k = 0; k < s.size; ++k) {
+          int64_t e = base + k * s.inner;
+          dot += log ? double(g[e]) : double(g[e]) * double(y[e]);
+        }
+        for (int64_t k = 0; k < s.size; ++k) {
+          int64_t e = base + k * s.inner;
+          double v = log ? double(g[e]) - std::exp(double(y[e])) * dot
+                         : double(y[e]) * (double(g[e]) - dot);
+          d[e] = T(compute_t<T>(v));
+        }
+      }
+  });
+}
+
+}  // namespace semisam::ops::cpu

@@ -1,0 +1,50 @@
+// Shared by the normalisation, softmax and loss families: the [outer, size, inner] view of one
+// axis of a contiguous tensor, the accumulation type, and a dispatch over floating dtypes only.
+#pragma once
+
+#include <cstdint>
+
+#include "tensor/error.h"
+#include "tensor/tensor.h"
+
+namespace semisam::ops {
+
+// A contiguous tensor seen as [outer, size, inner] around one axis: element (o, k, i) sits at
+// (o * size + k) * inner + i.
+struct AxisSplit {
+  int64_t outer = 1, size = 1, inner = 1;
+};
+
+inline AxisSplit split_at_axis(const Shape& shape, int64_t axis) {
+  AxisSplit s;
+  for (int64_t d = 0; d < int64_t(shape.size()); ++d) {
+    if (d < axis) s.outer *= shape[d];
+    else if (d == axis) s.size = shape[d];
+    else s.inner *= shape[d];
+  }
+  return s;
+}
+
+// Statistics and sums accumulate in float for float and the half types, in double for double.
+template <typename T> struct AccType { using type = float; };
+template <> struct AccType<double> { using type = double; };
+template <typename T> using acc_t = typename AccType<T>::type;
+
+// Calls fn with a value of the C++ type of a floating `dtype`; throws naming `op` otherwise.
+template <typename Fn>
+void dispatch_floating(const char* op, DType dtype, Fn&& fn) {
+  switch (dtype) {
+    case DType::Float32: fn(float{}); return;
+    case DType::Float64: fn(double{}); return;
+    case DType::BFloat16: fn(bfloat16{}); return;
+    case DType::Float16: fn(float16{}); return;
+    default: SEMISAM_FAIL(op, ": needs a floating tensor, got ", dtype_name(dtype));
+  }
+}
+
+// The dtype of saved statistics (mean, rstd) for an input dtype.
+inline DType stat_dtype(DType dtype) {
+  return dtype == DType::Float64 ? DType::Float64 : DType::Float32;
+}
+
+}  // namespace semisam::ops
