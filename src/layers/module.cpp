@@ -3,6 +3,9 @@
 
 #include "kernels/copy.h"
 
+#include <map>
+#include <sstream>
+
 namespace semisam::layers {
 
 ag::Variable Module::register_parameter(const std::string& name, Tensor value) {
@@ -52,6 +55,52 @@ void Module::to(Device device) {
     var.zero_grad();
     var.set_value(ops::to_device(var.value(), device));
   }
+}
+
+void Module::cast(DType dtype) {
+  for (auto& [name, var] : named_parameters()) {
+    var.zero_grad();
+    var.impl()->value = ops::cast(var.value(), dtype);  // set_value would refuse the new dtype
+  }
+}
+
+void Module::load_parameters(const std::vector<std::pair<std::string, Tensor>>& named) {
+  std::map<std::string, const Tensor*> given;
+  for (const auto& [name, value] : named) given[name] = &value;
+  std::ostringstream missing, wrong;
+  int n_missing = 0, n_wrong = 0;
+  auto params = named_parameters();
+  for (const auto& [name, var] : params) {
+    auto it = given.find(name);
+    if (it == given.end()) {
+      missing << (n_missing++ ? ", " : "") << "'" << name << "'";
+    } else if (it->second->shape() != var.shape()) {
+      wrong << (n_wrong++ ? ", " : "") << "'" << name << "' expected " << shape_str(var.shape())
+            << ", got " << shape_str(it->second->shape());
+    }
+  }
+  std::ostringstream extra;
+  int n_extra = 0;
+  for (const auto& [name, value] : named) {
+    bool known = false;
+    for (const auto& [pname, var] : params) known = known || pname == name;
+    if (!known) extra << (n_extra++ ? ", " : "") << "'" << name << "'";
+  }
+  SEMISAM_CHECK(n_missing + n_wrong + n_extra == 0, "parameters do not match the model: ",
+                n_missing, " missing", (n_missing ? " (" + missing.str() + ")" : ""), "; ",
+                n_extra, " unexpected", (n_extra ? " (" + extra.str() + ")" : ""), "; ", n_wrong,
+                " of the wrong shape", (n_wrong ? " (" + wrong.str() + ")" : ""));
+  for (auto& [name, var] : params) {
+    Tensor value = ops::to_device(ops::cast(*given[name], var.dtype()), var.device());
+    var.zero_grad();
+    var.set_value(value.shares_storage(*given[name]) ? ops::clone(value) : value);
+  }
+}
+
+std::vector<std::pair<std::string, Tensor>> Module::parameter_values() const {
+  std::vector<std::pair<std::string, Tensor>> out;
+  for (const auto& [name, var] : named_parameters()) out.emplace_back(name, var.value());
+  return out;
 }
 
 }  // namespace semisam::layers

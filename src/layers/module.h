@@ -32,6 +32,15 @@ class Module {
   void zero_grad();
   // Moves every parameter to `device` (values are copied; gradients are dropped).
   void to(Device device);
+  // Converts every parameter to `dtype` (float64 for gradient checks and parity tests).
+  void cast(DType dtype);
+
+  // Assigns parameter values by full name (a state dict): each value is converted to the
+  // parameter's dtype and device. Throws, listing them, when names are missing, unexpected or of
+  // the wrong shape; nothing is assigned then.
+  void load_parameters(const std::vector<std::pair<std::string, Tensor>>& named);
+  // The current parameter values by full name (shared, not copied).
+  std::vector<std::pair<std::string, Tensor>> parameter_values() const;
 
  protected:
   ag::Variable register_parameter(const std::string& name, Tensor value);
