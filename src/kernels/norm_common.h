@@ -1,10 +1,9 @@
 // Shared by the normalisation, softmax and loss families: the [outer, size, inner] view of one
-// axis of a contiguous tensor, the accumulation type, and a dispatch over floating dtypes only.
+// axis of a contiguous tensor and the accumulation type (dispatch_floating is in tensor/dtype.h).
 #pragma once
 
 #include <cstdint>
 
-#include "tensor/error.h"
 #include "tensor/tensor.h"
 
 namespace semisam::ops {
@@ -29,18 +28,6 @@ inline AxisSplit split_at_axis(const Shape& shape, int64_t axis) {
 template <typename T> struct AccType { using type = float; };
 template <> struct AccType<double> { using type = double; };
 template <typename T> using acc_t = typename AccType<T>::type;
-
-// Calls fn with a value of the C++ type of a floating `dtype`; throws naming `op` otherwise.
-template <typename Fn>
-void dispatch_floating(const char* op, DType dtype, Fn&& fn) {
-  switch (dtype) {
-    case DType::Float32: fn(float{}); return;
-    case DType::Float64: fn(double{}); return;
-    case DType::BFloat16: fn(bfloat16{}); return;
-    case DType::Float16: fn(float16{}); return;
-    default: SEMISAM_FAIL(op, ": needs a floating tensor, got ", dtype_name(dtype));
-  }
-}
 
 // The dtype of saved statistics (mean, rstd) for an input dtype.
 inline DType stat_dtype(DType dtype) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "tensor/error.h"
 #include "tensor/half_types.h"
 
 namespace semisam {
@@ -38,6 +39,19 @@ decltype(auto) dispatch_dtype(DType dtype, Fn&& fn) {
     case DType::UInt8: return fn(uint8_t{});
   }
   return fn(float{});
+}
+
+// Like dispatch_dtype, for ops that only make sense for floating types: fn sees only float, double,
+// bfloat16 and float16; any other dtype throws naming `op`.
+template <typename Fn>
+void dispatch_floating(const char* op, DType dtype, Fn&& fn) {
+  switch (dtype) {
+    case DType::Float32: fn(float{}); return;
+    case DType::Float64: fn(double{}); return;
+    case DType::BFloat16: fn(bfloat16{}); return;
+    case DType::Float16: fn(float16{}); return;
+    default: SEMISAM_FAIL(op, ": unsupported dtype ", dtype_name(dtype));
+  }
 }
 
 // The type in which arithmetic on a dtype is carried out: half types compute in float.

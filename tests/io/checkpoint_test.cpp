@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
-#include <functional>
 
+#include "common/error_text.h"
 #include "io/atomic_file.h"
 #include "io/checkpoint.h"
 #include "io/h5_file.h"
@@ -15,23 +15,7 @@ namespace {
 
 using testing::TempDir;
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-#define EXPECT_ERROR_MENTIONS(action, ...)                                      \
-  do {                                                                          \
-    std::string message_ = error_of([&] { action; });                           \
-    ASSERT_FALSE(message_.empty()) << "no error from " #action;                 \
-    for (const std::string& part_ : std::vector<std::string>{__VA_ARGS__})      \
-      EXPECT_NE(message_.find(part_), std::string::npos)                        \
-          << "message lacks '" << part_ << "': " << message_;                   \
-  } while (0)
+using semisam::test::error_of;
 
 Tensor ramp(const Shape& shape, float start) {
   std::vector<float> values(size_t(shape_numel(shape)));

@@ -4,9 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <functional>
 #include <limits>
 
+#include "common/error_text.h"
 #include "io/dataset.h"
 #include "io/h5_file.h"
 #include "io/split_list.h"
@@ -17,23 +17,7 @@ namespace {
 
 using testing::TempDir;
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-#define EXPECT_ERROR_MENTIONS(action, ...)                                      \
-  do {                                                                          \
-    std::string message_ = error_of([&] { action; });                           \
-    ASSERT_FALSE(message_.empty()) << "no error from " #action;                 \
-    for (const std::string& part_ : std::vector<std::string>{__VA_ARGS__})      \
-      EXPECT_NE(message_.find(part_), std::string::npos)                        \
-          << "message lacks '" << part_ << "': " << message_;                   \
-  } while (0)
+using semisam::test::error_of;
 
 // Writes a dataset of any HDF5 type with the C API, as a foreign tool would.
 void write_raw(const std::string& path, const std::string& name, hid_t type,

@@ -2,6 +2,7 @@
 // and clear errors for missing, truncated and foreign files.
 #include <gtest/gtest.h>
 
+#include "common/error_text.h"
 #include "io/h5_file.h"
 #include "io_temp_dir.h"
 
@@ -138,14 +139,7 @@ TEST(H5, RejectsBadNamesAndDuplicates) {
   EXPECT_THROW(root.write_tensor("y", Tensor()), Error);
 }
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using semisam::test::error_of;
 
 TEST(H5, OpeningBadFilesNamesThem) {
   TempDir dir;

@@ -5,7 +5,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <map>
 #include <sstream>
 #include <string>
@@ -13,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/error_text.h"
 #include "io/nifti_io.h"
 #include "io_temp_dir.h"
 #include "tensor/error.h"
@@ -51,14 +51,7 @@ std::vector<float> floats(const Tensor& t) {
   return std::vector<float>(p, p + t.numel());
 }
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using semisam::test::error_of;
 
 void expect_same_geometry(const NiftiHeader& a, const NiftiHeader& b) {
   for (int i = 1; i <= 3; ++i) EXPECT_EQ(a.pixdim[size_t(i)], b.pixdim[size_t(i)]);

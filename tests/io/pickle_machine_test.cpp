@@ -1,10 +1,10 @@
 // Restricted unpickler tests on hand-assembled opcode streams: values, memo, the allow-list,
 // tensor bounds, and hostile input (underflow, bad memo, huge lengths, truncation, mutation).
-#include <functional>
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "common/error_text.h"
 #include "io/pickle_machine.h"
 #include "tensor/error.h"
 
@@ -43,14 +43,7 @@ PickleValuePtr run(const Program& p, const PickleOptions& options = {},
   return unpickle(p.data(), p.bytes.size(), "test.pkl", loader, options);
 }
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using semisam::test::error_of;
 
 TEST(PickleMachine, BuildsDictsListsTuplesAndScalars) {
   Program p;

@@ -2,13 +2,13 @@
 // tests/fixtures/make_pth_fixtures.py): values, dtypes, layouts, key paths, the allow-list, and
 // truncated, corrupted and foreign files.
 #include <fstream>
-#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "common/error_text.h"
 #include "io/pth_archive.h"
 #include "io_temp_dir.h"
 #include "tensor/error.h"
@@ -67,14 +67,7 @@ Shape parse_shape(const std::string& s) {
   return shape;
 }
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using semisam::test::error_of;
 
 TEST(PthArchive, TensorsMatchWhatTorchSaved) {
   auto lines = expected_lines("tensor");

@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/error_text.h"
 #include "io_temp_dir.h"
 #include "io/zip_reader.h"
 #include "tensor/error.h"
@@ -57,14 +58,7 @@ std::string hex(const uint8_t* data, size_t n) {
   return s.empty() ? "-" : s;
 }
 
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using semisam::test::error_of;
 
 TEST(ZipReader, ReadsFixtureEntriesAsPythonWroteThem) {
   auto expected = load_expected();

@@ -13,18 +13,6 @@ using pool_detail::covering_windows;
 using pool_detail::make_pool_geometry;
 using pool_detail::PoolGeometry;
 
-template <typename Fn>
-void for_floating(const char* op, DType dtype, Fn&& fn) {
-  dispatch_dtype(dtype, [&](auto tag) {
-    using T = decltype(tag);
-    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double> ||
-                  std::is_same_v<T, bfloat16> || std::is_same_v<T, float16>)
-      fn(tag);
-    else
-      SEMISAM_FAIL(op, ": unsupported dtype ", dtype_name(dtype));
-  });
-}
-
 // Calls fn(plane, od, oh, ow, output index) for every output element.
 template <typename Fn>
 void for_each_output(const PoolGeometry& g, Fn&& fn) {
@@ -61,7 +49,7 @@ void for_each_cover(const PoolGeometry& g, Fn&& fn, Done&& done) {
 void max_pool3d_forward(const Tensor& input, const Pool3dParams& params, const Tensor& out,
                         const Tensor& indices) {
   PoolGeometry g = make_pool_geometry(input.shape(), out.shape(), params);
-  for_floating("max_pool3d", input.dtype(), [&](auto tag) {
+  dispatch_floating("max_pool3d", input.dtype(), [&](auto tag) {
     using T = decltype(tag);
     using C = compute_t<T>;
     const T* x = input.data<T>();
@@ -91,7 +79,7 @@ void max_pool3d_forward(const Tensor& input, const Pool3dParams& params, const T
 void max_pool3d_backward(const Tensor& grad_output, const Tensor& indices,
                          const Pool3dParams& params, const Tensor& grad_input) {
   PoolGeometry g = make_pool_geometry(grad_input.shape(), grad_output.shape(), params);
-  for_floating("max_pool3d_backward", grad_output.dtype(), [&](auto tag) {
+  dispatch_floating("max_pool3d_backward", grad_output.dtype(), [&](auto tag) {
     using T = decltype(tag);
     using C = compute_t<T>;
     const T* dy = grad_output.data<T>();
@@ -112,7 +100,7 @@ void max_pool3d_backward(const Tensor& grad_output, const Tensor& indices,
 
 void avg_pool3d_forward(const Tensor& input, const Pool3dParams& params, const Tensor& out) {
   PoolGeometry g = make_pool_geometry(input.shape(), out.shape(), params);
-  for_floating("avg_pool3d", input.dtype(), [&](auto tag) {
+  dispatch_floating("avg_pool3d", input.dtype(), [&](auto tag) {
     using T = decltype(tag);
     using C = compute_t<T>;
     const T* x = input.data<T>();
@@ -133,7 +121,7 @@ void avg_pool3d_forward(const Tensor& input, const Pool3dParams& params, const T
 void avg_pool3d_backward(const Tensor& grad_output, const Pool3dParams& params,
                          const Tensor& grad_input) {
   PoolGeometry g = make_pool_geometry(grad_input.shape(), grad_output.shape(), params);
-  for_floating("avg_pool3d_backward", grad_output.dtype(), [&](auto tag) {
+  dispatch_floating("avg_pool3d_backward", grad_output.dtype(), [&](auto tag) {
     using T = decltype(tag);
     using C = compute_t<T>;
     const T* dy = grad_output.data<T>();

@@ -10,18 +10,6 @@ namespace {
 
 using upsample_detail::LinearTap;
 
-template <typename Fn>
-void for_floating(const char* op, DType dtype, Fn&& fn) {
-  dispatch_dtype(dtype, [&](auto tag) {
-    using T = decltype(tag);
-    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double> ||
-                  std::is_same_v<T, bfloat16> || std::is_same_v<T, float16>)
-      fn(tag);
-    else
-      SEMISAM_FAIL(op, ": unsupported dtype ", dtype_name(dtype));
-  });
-}
-
 template <typename C>
 std::vector<LinearTap<C>> axis_taps(int64_t in_size) {
   std::vector<LinearTap<C>> taps;
@@ -49,7 +37,7 @@ struct AxisReaders {
 void upsample_trilinear2x_forward(const Tensor& input, const Tensor& out) {
   const int64_t planes = input.size(0) * input.size(1);
   const int64_t D = input.size(2), H = input.size(3), W = input.size(4);
-  for_floating("upsample_trilinear2x", input.dtype(), [&](auto tag) {
+  dispatch_floating("upsample_trilinear2x", input.dtype(), [&](auto tag) {
     using T = decltype(tag);
     using C = compute_t<T>;
     auto td = axis_taps<C>(D), th = axis_taps<C>(H), tw = axis_taps<C>(W);
@@ -75,7 +63,7 @@ void upsample_trilinear2x_backward(const Tensor& grad_output, const Tensor& grad
   const int64_t planes = grad_input.size(0) * grad_input.size(1);
   const int64_t D = grad_input.size(2), H = grad_input.size(3), W = grad_input.size(4);
   const int64_t OH = 2 * H, OW = 2 * W;
-  for_floating("upsample_trilinear2x_backward", grad_output.dtype(), [&](auto tag) {
+  dispatch_floating("upsample_trilinear2x_backward", grad_output.dtype(), [&](auto tag) {
     using T = decltype(tag);
     using C = compute_t<T>;
     AxisReaders<C> rd(D), rh(H), rw(W);

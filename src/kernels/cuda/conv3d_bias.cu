@@ -58,10 +58,6 @@ __global__ void bias_grad_final_kernel(const double* partial, T* grad_bias, int6
   }
 }
 
-template <typename T>
-constexpr bool is_float_type = std::is_same<T, float>::value || std::is_same<T, double>::value ||
-                               std::is_same<T, bfloat16>::value || std::is_same<T, float16>::value;
-
 }  // namespace
 
 void cudak::add_channel_bias(const Tensor& out, const Tensor& bias) {
@@ -69,13 +65,10 @@ void cudak::add_channel_bias(const Tensor& out, const Tensor& bias) {
   if (n == 0) return;
   int64_t volume = n / (out.size(0) * channels);
   cudaStream_t stream = stream_for(out);
-  dispatch_dtype(out.dtype(), [&](auto tag) {
+  dispatch_floating("conv3d", out.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    if constexpr (is_float_type<T>)
-      add_bias_kernel<T>
-          <<<grid_for(n), kBlock, 0, stream>>>(out.data<T>(), bias.data<T>(), n, channels, volume);
-    else
-      SEMISAM_FAIL("conv3d: unsupported dtype ", dtype_name(out.dtype()));
+    add_bias_kernel<T>
+        <<<grid_for(n), kBlock, 0, stream>>>(out.data<T>(), bias.data<T>(), n, channels, volume);
   });
   CUDA_CHECK_LAUNCH();
 }
@@ -86,18 +79,14 @@ void cuda::conv3d_backward_bias(const Tensor& grad_output, const Tensor& grad_bi
   SEMISAM_CHECK(channels <= 65535, "conv3d_backward_bias: at most 65535 channels, got ", channels);
   cudaStream_t stream = cudak::stream_for(grad_output);
   Tensor partial = Tensor::empty({channels * kSlices}, DType::Float64, grad_output.device());
-  dispatch_dtype(grad_output.dtype(), [&](auto tag) {
+  dispatch_floating("conv3d_backward_bias", grad_output.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    if constexpr (is_float_type<T>) {
-      bias_grad_partial_kernel<T><<<dim3(kSlices, unsigned(channels)), kBlock, 0, stream>>>(
-          grad_output.data<T>(), partial.data<double>(), batch, channels, volume);
-      CUDA_CHECK_LAUNCH();
-      bias_grad_final_kernel<T><<<grid_for(channels), kBlock, 0, stream>>>(
-          partial.data<double>(), grad_bias.data<T>(), channels);
-      CUDA_CHECK_LAUNCH();
-    } else {
-      SEMISAM_FAIL("conv3d_backward_bias: unsupported dtype ", dtype_name(grad_output.dtype()));
-    }
+    bias_grad_partial_kernel<T><<<dim3(kSlices, unsigned(channels)), kBlock, 0, stream>>>(
+        grad_output.data<T>(), partial.data<double>(), batch, channels, volume);
+    CUDA_CHECK_LAUNCH();
+    bias_grad_final_kernel<T><<<grid_for(channels), kBlock, 0, stream>>>(
+        partial.data<double>(), grad_bias.data<T>(), channels);
+    CUDA_CHECK_LAUNCH();
   });
 }
 

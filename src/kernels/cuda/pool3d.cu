@@ -13,10 +13,6 @@ using pool_detail::PoolGeometry;
 using semisam::cuda::grid_for;
 using semisam::cuda::kBlock;
 
-template <typename T>
-constexpr bool is_float_type = std::is_same<T, float>::value || std::is_same<T, double>::value ||
-                               std::is_same<T, bfloat16>::value || std::is_same<T, float16>::value;
-
 // Splits a flat output index into (plane, od, oh, ow).
 __device__ __forceinline__ void split_output(const PoolGeometry& g, int64_t o, int64_t* p,
                                              int64_t* od, int64_t* oh, int64_t* ow) {
@@ -101,17 +97,6 @@ __global__ void backward_kernel(PoolGeometry g, const T* dy, const int64_t* indi
   }
 }
 
-template <typename Fn>
-void for_floating(const char* op, DType dtype, Fn&& fn) {
-  dispatch_dtype(dtype, [&](auto tag) {
-    using T = decltype(tag);
-    if constexpr (is_float_type<T>)
-      fn(tag);
-    else
-      SEMISAM_FAIL(op, ": unsupported dtype ", dtype_name(dtype));
-  });
-}
-
 }  // namespace
 
 void max_pool3d_forward(const Tensor& input, const Pool3dParams& params, const Tensor& out,
@@ -119,7 +104,7 @@ void max_pool3d_forward(const Tensor& input, const Pool3dParams& params, const T
   PoolGeometry g = make_pool_geometry(input.shape(), out.shape(), params);
   int64_t n = out.numel();
   cudaStream_t stream = cudak::stream_for(out);
-  for_floating("max_pool3d", input.dtype(), [&](auto tag) {
+  dispatch_floating("max_pool3d", input.dtype(), [&](auto tag) {
     using T = decltype(tag);
     max_forward_kernel<T><<<grid_for(n), kBlock, 0, stream>>>(g, input.data<T>(), out.data<T>(),
                                                               indices.data<int64_t>(), n);
@@ -132,7 +117,7 @@ void max_pool3d_backward(const Tensor& grad_output, const Tensor& indices,
   PoolGeometry g = make_pool_geometry(grad_input.shape(), grad_output.shape(), params);
   int64_t n = grad_input.numel();
   cudaStream_t stream = cudak::stream_for(grad_input);
-  for_floating("max_pool3d_backward", grad_output.dtype(), [&](auto tag) {
+  dispatch_floating("max_pool3d_backward", grad_output.dtype(), [&](auto tag) {
     using T = decltype(tag);
     backward_kernel<T, true><<<grid_for(n), kBlock, 0, stream>>>(
         g, grad_output.data<T>(), indices.data<int64_t>(), grad_input.data<T>(), n);
@@ -144,7 +129,7 @@ void avg_pool3d_forward(const Tensor& input, const Pool3dParams& params, const T
   PoolGeometry g = make_pool_geometry(input.shape(), out.shape(), params);
   int64_t n = out.numel();
   cudaStream_t stream = cudak::stream_for(out);
-  for_floating("avg_pool3d", input.dtype(), [&](auto tag) {
+  dispatch_floating("avg_pool3d", input.dtype(), [&](auto tag) {
     using T = decltype(tag);
     avg_forward_kernel<T><<<grid_for(n), kBlock, 0, stream>>>(g, input.data<T>(), out.data<T>(), n);
     CUDA_CHECK_LAUNCH();
@@ -156,7 +141,7 @@ void avg_pool3d_backward(const Tensor& grad_output, const Pool3dParams& params,
   PoolGeometry g = make_pool_geometry(grad_input.shape(), grad_output.shape(), params);
   int64_t n = grad_input.numel();
   cudaStream_t stream = cudak::stream_for(grad_input);
-  for_floating("avg_pool3d_backward", grad_output.dtype(), [&](auto tag) {
+  dispatch_floating("avg_pool3d_backward", grad_output.dtype(), [&](auto tag) {
     using T = decltype(tag);
     backward_kernel<T, false><<<grid_for(n), kBlock, 0, stream>>>(g, grad_output.data<T>(), nullptr,
                                                                   grad_input.data<T>(), n);

@@ -13,10 +13,6 @@ using upsample_detail::linear_tap;
 using upsample_detail::LinearTap;
 
 template <typename T>
-constexpr bool is_float_type = std::is_same<T, float>::value || std::is_same<T, double>::value ||
-                               std::is_same<T, bfloat16>::value || std::is_same<T, float16>::value;
-
-template <typename T>
 __global__ void forward_kernel(const T* x, T* y, int64_t D, int64_t H, int64_t W, int64_t n) {
   using C = compute_t<T>;
   const int64_t OD = 2 * D, OH = 2 * H, OW = 2 * W;
@@ -62,23 +58,12 @@ __global__ void backward_kernel(const T* dy, T* dx, int64_t D, int64_t H, int64_
   }
 }
 
-template <typename Fn>
-void for_floating(const char* op, DType dtype, Fn&& fn) {
-  dispatch_dtype(dtype, [&](auto tag) {
-    using T = decltype(tag);
-    if constexpr (is_float_type<T>)
-      fn(tag);
-    else
-      SEMISAM_FAIL(op, ": unsupported dtype ", dtype_name(dtype));
-  });
-}
-
 }  // namespace
 
 void upsample_trilinear2x_forward(const Tensor& input, const Tensor& out) {
   int64_t n = out.numel();
   cudaStream_t stream = cudak::stream_for(out);
-  for_floating("upsample_trilinear2x", input.dtype(), [&](auto tag) {
+  dispatch_floating("upsample_trilinear2x", input.dtype(), [&](auto tag) {
     using T = decltype(tag);
     forward_kernel<T><<<grid_for(n), kBlock, 0, stream>>>(
         input.data<T>(), out.data<T>(), input.size(2), input.size(3), input.size(4), n);
@@ -89,7 +74,7 @@ void upsample_trilinear2x_forward(const Tensor& input, const Tensor& out) {
 void upsample_trilinear2x_backward(const Tensor& grad_output, const Tensor& grad_input) {
   int64_t n = grad_input.numel();
   cudaStream_t stream = cudak::stream_for(grad_input);
-  for_floating("upsample_trilinear2x_backward", grad_output.dtype(), [&](auto tag) {
+  dispatch_floating("upsample_trilinear2x_backward", grad_output.dtype(), [&](auto tag) {
     using T = decltype(tag);
     backward_kernel<T><<<grid_for(n), kBlock, 0, stream>>>(
         grad_output.data<T>(), grad_input.data<T>(), grad_input.size(2), grad_input.size(3),
