@@ -64,32 +64,48 @@ void Module::cast(DType dtype) {
   }
 }
 
+namespace {
+// Collects offending names for an error message: the first few in full, then a count.
+class Offenders {
+ public:
+  void add(const std::string& text) {
+    if (count_++ < kShown) list_ << (count_ > 1 ? ", " : "") << text;
+  }
+  int count() const { return count_; }
+  std::string str(const char* what) const {
+    std::ostringstream out;
+    out << count_ << " " << what;
+    if (count_) out << " (" << list_.str() << (count_ > kShown ? ", …" : "") << ")";
+    return out.str();
+  }
+
+ private:
+  static constexpr int kShown = 8;
+  int count_ = 0;
+  std::ostringstream list_;
+};
+}  // namespace
+
 void Module::load_parameters(const std::vector<std::pair<std::string, Tensor>>& named) {
   std::map<std::string, const Tensor*> given;
   for (const auto& [name, value] : named) given[name] = &value;
-  std::ostringstream missing, wrong;
-  int n_missing = 0, n_wrong = 0;
   auto params = named_parameters();
+  std::map<std::string, bool> known;
+  Offenders missing, wrong, extra;
   for (const auto& [name, var] : params) {
+    known[name] = true;
     auto it = given.find(name);
-    if (it == given.end()) {
-      missing << (n_missing++ ? ", " : "") << "'" << name << "'";
-    } else if (it->second->shape() != var.shape()) {
-      wrong << (n_wrong++ ? ", " : "") << "'" << name << "' expected " << shape_str(var.shape())
-            << ", got " << shape_str(it->second->shape());
-    }
+    if (it == given.end())
+      missing.add("'" + name + "'");
+    else if (it->second->shape() != var.shape())
+      wrong.add("'" + name + "' expected " + shape_str(var.shape()) + ", got " +
+                shape_str(it->second->shape()));
   }
-  std::ostringstream extra;
-  int n_extra = 0;
-  for (const auto& [name, value] : named) {
-    bool known = false;
-    for (const auto& [pname, var] : params) known = known || pname == name;
-    if (!known) extra << (n_extra++ ? ", " : "") << "'" << name << "'";
-  }
-  SEMISAM_CHECK(n_missing + n_wrong + n_extra == 0, "parameters do not match the model: ",
-                n_missing, " missing", (n_missing ? " (" + missing.str() + ")" : ""), "; ",
-                n_extra, " unexpected", (n_extra ? " (" + extra.str() + ")" : ""), "; ", n_wrong,
-                " of the wrong shape", (n_wrong ? " (" + wrong.str() + ")" : ""));
+  for (const auto& [name, value] : named)
+    if (!known.count(name)) extra.add("'" + name + "'");
+  SEMISAM_CHECK(missing.count() + wrong.count() + extra.count() == 0,
+                "parameters do not match the model: ", missing.str("missing"), "; ",
+                extra.str("unexpected"), "; ", wrong.str("of the wrong shape"));
   for (auto& [name, var] : params) {
     Tensor value = ops::to_device(ops::cast(*given[name], var.dtype()), var.device());
     var.zero_grad();

@@ -1,9 +1,12 @@
 // Centre crop, global feature, SAM checkpoint loading and the feature cache of SPEC §3 step 1.
 #include "ssl/features.h"
 
+#include <algorithm>
 #include <cmath>
+#include <fstream>
 
 #include "io/atomic_file.h"
+#include "io/checkpoint.h"
 #include "io/h5_file.h"
 #include "io/pth_archive.h"
 #include "kernels/copy.h"
@@ -47,7 +50,63 @@ Tensor global_feature(const Tensor& spatial) {
   return ops::mul(m, 1.0 / std::max(norm, 1e-12));
 }
 
-void load_sam_checkpoint(models::SamImageEncoder& encoder, const std::string& pth_path) {
+namespace {
+
+bool is_hdf5_file(const std::string& path) {
+  static const char signature[8] = {'\x89', 'H', 'D', 'F', '\r', '\n', '\x1a', '\n'};
+  std::ifstream in(path, std::ios::binary);
+  char head[8] = {};
+  return in.read(head, 8) && std::equal(head, head + 8, signature);
+}
+
+void load_converted_encoder(models::SamImageEncoder& encoder, const std::string& path) {
+  std::map<std::string, Shape> expected;
+  for (const auto& [name, var] : encoder.named_parameters()) expected[name] = var.shape();
+  io::Checkpoint ckpt = io::load_checkpoint(path, kSamEncoderArchitecture, expected);
+  const auto wanted = sam_hyper_parameters(encoder.options());
+  for (const auto& [key, value] : wanted) {
+    auto it = ckpt.hyper_parameters.find(key);
+    SEMISAM_CHECK(it != ckpt.hyper_parameters.end() && it->second == value, path,
+                  ": encoder hyper-parameter '", key, "' is ",
+                  (it == ckpt.hyper_parameters.end() ? std::string("absent") : it->second),
+                  " in the file but ", value, " in this encoder configuration");
+  }
+  std::vector<std::pair<std::string, Tensor>> named;
+  for (const io::NamedTensor& t : ckpt.tensors.at(io::kParamsGroup)) named.emplace_back(t.name, t.tensor);
+  encoder.load_parameters(named);
+}
+
+std::string join(const std::vector<int64_t>& values) {
+  std::string out;
+  for (size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + std::to_string(values[i]);
+  return out;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> sam_hyper_parameters(const models::SamEncoderOptions& o) {
+  return {{"img_size", std::to_string(o.img_size)},       {"patch_size", std::to_string(o.patch_size)},
+          {"in_channels", std::to_string(o.in_channels)}, {"embed_dim", std::to_string(o.embed_dim)},
+          {"depth", std::to_string(o.depth)},             {"num_heads", std::to_string(o.num_heads)},
+          {"mlp_ratio", std::to_string(o.mlp_ratio)},     {"window_size", std::to_string(o.window_size)},
+          {"global_blocks", join(o.global_blocks)},       {"out_channels", std::to_string(o.out_channels)}};
+}
+
+void save_sam_encoder(const models::SamImageEncoder& encoder, const std::string& path,
+                      const std::string& source) {
+  io::Checkpoint ckpt;
+  ckpt.architecture = kSamEncoderArchitecture;
+  ckpt.hyper_parameters = sam_hyper_parameters(encoder.options());
+  ckpt.info["source"] = source;
+  io::TensorList& params = ckpt.tensors[io::kParamsGroup];
+  for (const auto& [name, var] : encoder.named_parameters()) params.push_back({name, var.value()});
+  io::write_checkpoint(path, ckpt);
+}
+
+void load_sam_checkpoint(models::SamImageEncoder& encoder, const std::string& path) {
+  SEMISAM_CHECK(std::ifstream(path).good(), "SAM checkpoint not found: ", path);
+  if (is_hdf5_file(path)) return load_converted_encoder(encoder, path);
+  const std::string& pth_path = path;
   io::TensorMap weights = io::load_pth_tensors(pth_path, "model_state_dict", "image_encoder.");
   SEMISAM_CHECK(!weights.empty(), pth_path, ": no tensor under model_state_dict with the prefix ",
                 "'image_encoder.' (is this a SAM-Med3D checkpoint?)");

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,17 @@ Tensor global_feature(const Tensor& spatial);
 // Loads the encoder weights of a SAM-Med3D checkpoint: the tensors under `model_state_dict`
 // whose names start with "image_encoder." (prompt encoder and mask decoder keys are ignored). A
 // missing, unexpected or misshapen encoder key is an error that names it and the file.
-void load_sam_checkpoint(models::SamImageEncoder& encoder, const std::string& pth_path);
+// `path` may also be an encoder converted to our HDF5 checkpoint format (save_sam_encoder, as
+// `semisam convert` writes it); its recorded hyper-parameters must match the encoder's.
+void load_sam_checkpoint(models::SamImageEncoder& encoder, const std::string& path);
+
+// The architecture name and hyper-parameters our checkpoints record for the encoder.
+constexpr const char* kSamEncoderArchitecture = "sam_med3d_image_encoder";
+std::map<std::string, std::string> sam_hyper_parameters(const models::SamEncoderOptions& options);
+// Writes the encoder's weights as our HDF5 checkpoint (atomically); `source` says where they came
+// from (recorded in the checkpoint's info).
+void save_sam_encoder(const models::SamImageEncoder& encoder, const std::string& path,
+                      const std::string& source);
 
 struct CaseFeatures {
   std::string name;

@@ -26,6 +26,8 @@ int run_extract(const ExtractArgs& a) {
       a.encoder == "tiny" ? models::sam_tiny_options() : models::sam_vit_b_ori();
   Device device = parse_device(a.device);
   ops::MathModeGuard mode(ops::parse_math_mode(a.precision));
+  // Read the split first: a wrong root should fail before a 400 MB checkpoint is loaded.
+  std::vector<std::string> names = io::read_split_list(io::split_list_path(a.root, a.list));
   Generator gen(a.seed);
   models::SamImageEncoder encoder(options, gen);
   ssl::FeatureSource source{a.encoder, a.sam_ckpt, options.img_size};
@@ -40,7 +42,6 @@ int run_extract(const ExtractArgs& a) {
               << a.sam_ckpt << "\n";
   }
   encoder.to(device);
-  std::vector<std::string> names = io::read_split_list(io::split_list_path(a.root, a.list));
   io::DatasetOptions data;
   data.image_key = a.image_key;
   std::vector<ssl::CaseFeatures> features;
@@ -68,7 +69,7 @@ RegisterCommand extract_command{
        sub.add_option("--root", a->root, "Dataset root (ROOT/data/<case>.h5)")->required();
        sub.add_option("--list", a->list, "Split list under the root")->capture_default_str();
        sub.add_option("--sam_ckpt", a->sam_ckpt,
-                      "SAM-Med3D checkpoint (.pth); without it, random weights (demo only)");
+                      "SAM-Med3D checkpoint (.pth, or converted .h5); without it, random weights (demo only)");
        sub.add_option("--out", a->out, "Feature cache to write (HDF5)")->required();
        sub.add_option("--device", a->device, "cuda, cuda:N or cpu")->capture_default_str();
        sub.add_option("--precision", a->precision, "fp32, tf32 or bf16 products")
