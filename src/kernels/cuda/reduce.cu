@@ -1,6 +1,8 @@
 // CUDA row reductions. Short rows: one thread per row. Long rows: each row is cut into chunks,
 // one block per chunk reduces in a fixed tree order into partials, and a second pass reduces the
 // partials of each row; no atomics, so results are bitwise reproducible.
+#include <algorithm>
+
 #include "kernels/cuda/device_types.cuh"
 #include "kernels/reduce.h"
 #include "kernels/reduce_accumulate.h"
@@ -62,6 +64,7 @@ template <typename A>
 __device__ Partial<A> block_reduce(ReduceOp op, Partial<A> mine) {
   __shared__ A values[kThreads];
   __shared__ int64_t indices[kThreads];
+  __syncthreads();  // a previous call's readers of values[0] are done (safe to call in a loop)
   values[threadIdx.x] = mine.value;
   indices[threadIdx.x] = mine.index;
   __syncthreads();
@@ -78,25 +81,27 @@ __device__ Partial<A> block_reduce(ReduceOp op, Partial<A> mine) {
   return {values[0], indices[0]};
 }
 
-// Grid (chunks, rows). Writes the final value when there is one chunk, else a partial.
+// Grid (chunks, min(rows, 65535)); block row y handles rows y, y + gridDim.y, ... Writes the
+// final value when there is one chunk, else a partial.
 template <typename T, typename A>
-__global__ void chunk_kernel(ReduceOp op, const T* in, int64_t cols, int64_t chunks, void* out,
-                             A* partial_values, int64_t* partial_indices) {
-  int64_t row = blockIdx.y;
-  int64_t begin = blockIdx.x * kChunk;
-  int64_t end = min(begin + kChunk, cols);
-  const T* p = in + row * cols;
-  Partial<A> acc = identity<T, A>(op, p + begin);
-  acc.index = begin;
-  for (int64_t c = begin + threadIdx.x; c < end; c += kThreads)
-    acc = combine(op, acc, Partial<A>{A(compute_t<T>(p[c])), c});
-  Partial<A> total = block_reduce(op, acc);
-  if (threadIdx.x != 0) return;
-  if (chunks == 1) {
-    store<T, A>(op, total, cols, out, row);
-  } else {
-    partial_values[row * chunks + blockIdx.x] = total.value;
-    partial_indices[row * chunks + blockIdx.x] = total.index;
+__global__ void chunk_kernel(ReduceOp op, const T* in, int64_t rows, int64_t cols, int64_t chunks,
+                             void* out, A* partial_values, int64_t* partial_indices) {
+  for (int64_t row = blockIdx.y; row < rows; row += gridDim.y) {
+    int64_t begin = blockIdx.x * kChunk;
+    int64_t end = min(begin + kChunk, cols);
+    const T* p = in + row * cols;
+    Partial<A> acc = identity<T, A>(op, p + begin);
+    acc.index = begin;
+    for (int64_t c = begin + threadIdx.x; c < end; c += kThreads)
+      acc = combine(op, acc, Partial<A>{A(compute_t<T>(p[c])), c});
+    Partial<A> total = block_reduce(op, acc);
+    if (threadIdx.x != 0) continue;
+    if (chunks == 1) {
+      store<T, A>(op, total, cols, out, row);
+    } else {
+      partial_values[row * chunks + blockIdx.x] = total.value;
+      partial_indices[row * chunks + blockIdx.x] = total.index;
+    }
   }
 }
 
@@ -130,15 +135,15 @@ void reduce_rows(ReduceOp op, const Tensor& in, const Tensor& out) {
         return;
       }
       int64_t chunks = (cols + kChunk - 1) / kChunk;
-      SEMISAM_CHECK(rows <= 65535, "reduce: ", rows, " rows of ", cols,
-                    " elements exceed the CUDA grid; reshape the reduction");
+      // gridDim.y is limited to 65535: more rows loop inside chunk_kernel.
+      unsigned grid_rows = unsigned(std::min<int64_t>(rows, 65535));
       Tensor pv, pi;
       if (chunks > 1) {
         pv = Tensor::empty({rows * chunks}, DTypeOf<A>::value, in.device());
         pi = Tensor::empty({rows * chunks}, DType::Int64, in.device());
       }
-      chunk_kernel<T, A><<<dim3(unsigned(chunks), unsigned(rows)), kThreads, 0, stream>>>(
-          op, in.data<T>(), cols, chunks, out.data_ptr(),
+      chunk_kernel<T, A><<<dim3(unsigned(chunks), grid_rows), kThreads, 0, stream>>>(
+          op, in.data<T>(), rows, cols, chunks, out.data_ptr(),
           chunks > 1 ? pv.data<A>() : nullptr, chunks > 1 ? pi.data<int64_t>() : nullptr);
       CUDA_CHECK_LAUNCH();
       if (chunks > 1) {
