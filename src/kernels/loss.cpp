@@ -94,10 +94,18 @@ Tensor cross_entropy_backward(const Tensor& grad, const Tensor& logits, const Te
   return d;
 }
 
+namespace {
+// The fused CUDA kernels keep a voxel's class values in fixed-size local arrays; both backends
+// refuse more classes so CPU and CUDA accept the same inputs.
+void check_dice_classes(const char* op, const LossShape& s, const Tensor& logits) {
+  SEMISAM_CHECK(s.c <= kMaxDiceClasses, op, ": ", s.c, " classes in ", logits.str(), " exceed the ",
+                kMaxDiceClasses, " the fused kernel handles");
+}
+}  // namespace
+
 LossResult dice_loss(const Tensor& logits, const Tensor& labels) {
   LossShape s = class_shape("dice_loss", logits, labels);
-  SEMISAM_CHECK(s.c <= kMaxDiceClasses, "dice_loss: ", s.c, " classes in ", logits.str(),
-                " exceed the ", kMaxDiceClasses, " the fused kernel handles");
+  check_dice_classes("dice_loss", s, logits);
   Tensor xc = contiguous(logits), lc = contiguous(labels);
   LossResult r{loss_scalar(logits), Tensor::empty({3, s.c}, stat_dtype(logits.dtype()), logits.device())};
   by_device("dice_loss", logits.device(), [&] { cpu::dice_loss(xc, lc, s, r.loss, r.sums); },
@@ -109,6 +117,7 @@ Tensor dice_loss_backward(const Tensor& grad, const Tensor& logits, const Tensor
                           const Tensor& sums) {
   const char* op = "dice_loss_backward";
   LossShape s = class_shape(op, logits, labels);
+  check_dice_classes(op, s, logits);
   check_sums(op, sums, logits, {3, s.c});
   Tensor g = prepared_grad(op, grad, logits);
   Tensor xc = contiguous(logits), lc = contiguous(labels), sc = contiguous(sums);

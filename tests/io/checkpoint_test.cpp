@@ -8,12 +8,12 @@
 #include "io/atomic_file.h"
 #include "io/checkpoint.h"
 #include "io/h5_file.h"
-#include "io_temp_dir.h"
+#include "common/temp_dir.h"
 
 namespace semisam::io {
 namespace {
 
-using testing::TempDir;
+using test::TempDir;
 
 using semisam::test::error_of;
 
@@ -153,7 +153,7 @@ TEST(Checkpoint, InvalidContentsAreRefusedBeforeTouchingTheTarget) {
   TempDir dir;
   std::string path = dir.file("c.h5");
   write_checkpoint(path, sample_checkpoint());
-  std::string before = testing::read_bytes(path);
+  std::string before = test::read_bytes(path);
   Checkpoint bad = sample_checkpoint();
   bad.tensors[kParamsGroup].push_back({"bad/name", Tensor::zeros({1}, DType::Float32)});
   EXPECT_ERROR_MENTIONS(write_checkpoint(path, bad), "bad/name");
@@ -163,7 +163,7 @@ TEST(Checkpoint, InvalidContentsAreRefusedBeforeTouchingTheTarget) {
   Checkpoint reserved = sample_checkpoint();
   reserved.tensors["rng"] = {};
   EXPECT_ERROR_MENTIONS(write_checkpoint(path, reserved), "reserved");
-  EXPECT_EQ(testing::read_bytes(path), before);
+  EXPECT_EQ(test::read_bytes(path), before);
   EXPECT_FALSE(std::filesystem::exists(temporary_path_for(path)));
   EXPECT_ERROR_MENTIONS(write_checkpoint(dir.file("no/such/dir/c.h5"), sample_checkpoint()),
                         "does not exist");
@@ -176,8 +176,8 @@ TEST(Checkpoint, LeftoverTemporaryFilesNeverCorruptTheCheckpoint) {
   // A crash of another process mid-write, and a crash of an earlier run of this process id.
   std::string foreign = path + ".tmp-999999";
   std::string own = temporary_path_for(path);
-  testing::write_bytes(foreign, "half-written garbage");
-  testing::write_bytes(own, std::string(5000, '\x7f'));
+  test::write_bytes(foreign, "half-written garbage");
+  test::write_bytes(own, std::string(5000, '\x7f'));
   Checkpoint still = load_checkpoint(path, "unet_3D", expected_params());
   EXPECT_EQ(still.iteration, 12345);
   Checkpoint next = sample_checkpoint();
@@ -195,10 +195,10 @@ TEST(Checkpoint, TruncatedFilesFailNamingTheFile) {
   TempDir dir;
   std::string path = dir.file("c.h5");
   write_checkpoint(path, sample_checkpoint());
-  std::string bytes = testing::read_bytes(path);
+  std::string bytes = test::read_bytes(path);
   for (double fraction : {0.0, 0.01, 0.3, 0.6, 0.95}) {
     std::string cut = dir.file("cut.h5");
-    testing::write_bytes(cut, bytes.substr(0, size_t(double(bytes.size()) * fraction)));
+    test::write_bytes(cut, bytes.substr(0, size_t(double(bytes.size()) * fraction)));
     EXPECT_ERROR_MENTIONS(read_checkpoint(cut), cut);
   }
 }
@@ -210,7 +210,7 @@ TEST(Checkpoint, CorruptedBytesAreDetected) {
   c.tensors[kParamsGroup][2].tensor = Tensor::from_vector<float>(std::vector<float>(8, 1234.5f),
                                                                  {2, 4, 1, 1, 1});
   write_checkpoint(path, c);
-  std::string bytes = testing::read_bytes(path);
+  std::string bytes = test::read_bytes(path);
   float marker_value = 1234.5f;
   std::string marker(reinterpret_cast<const char*>(&marker_value), sizeof(float));
   marker = marker + marker + marker + marker;
@@ -219,13 +219,13 @@ TEST(Checkpoint, CorruptedBytesAreDetected) {
   std::string damaged = bytes;
   damaged[at + 5] ^= 0x40;
   std::string data_damaged = dir.file("data.h5");
-  testing::write_bytes(data_damaged, damaged);
+  test::write_bytes(data_damaged, damaged);
   EXPECT_ERROR_MENTIONS(read_checkpoint(data_damaged), data_damaged, "checksum mismatch",
                         "'final.weight'");
   damaged = bytes;
   damaged[20] ^= 0x01;  // inside the superblock, which carries its own checksum
   std::string header_damaged = dir.file("header.h5");
-  testing::write_bytes(header_damaged, damaged);
+  test::write_bytes(header_damaged, damaged);
   EXPECT_ERROR_MENTIONS(read_checkpoint(header_damaged), header_damaged);
 }
 

@@ -10,12 +10,12 @@
 #include "io/dataset.h"
 #include "io/h5_file.h"
 #include "io/split_list.h"
-#include "io_temp_dir.h"
+#include "common/temp_dir.h"
 
 namespace semisam::io {
 namespace {
 
-using testing::TempDir;
+using test::TempDir;
 
 using semisam::test::error_of;
 
@@ -41,7 +41,7 @@ struct DatasetDir {
   std::string root() const { return dir.str(); }
   std::string h5(const std::string& name) const { return dir.file("data/" + name + ".h5"); }
   void list(const std::string& file, const std::string& text) const {
-    testing::write_bytes(dir.file(file), text);
+    test::write_bytes(dir.file(file), text);
   }
   // A case with a float image of values 0..n-1 and a label of (i % classes).
   void add_case(const std::string& name, const std::vector<hsize_t>& dims, int classes = 2) const {
@@ -228,7 +228,7 @@ TEST(Dataset, NonFiniteImagesAndNonNumericDataAreNamed) {
   write_raw(d.h5("str"), "image", string_type, {2, 2, 2}, text.data());
   H5Tclose(string_type);
   EXPECT_ERROR_MENTIONS(load_case(d.root(), "str", {}), d.h5("str"), "string");
-  testing::write_bytes(d.h5("junk"), "garbage bytes");
+  test::write_bytes(d.h5("junk"), "garbage bytes");
   EXPECT_ERROR_MENTIONS(load_case(d.root(), "junk", {}), d.h5("junk"), "HDF5");
 }
 

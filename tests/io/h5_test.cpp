@@ -4,12 +4,12 @@
 
 #include "common/error_text.h"
 #include "io/h5_file.h"
-#include "io_temp_dir.h"
+#include "common/temp_dir.h"
 
 namespace semisam::io {
 namespace {
 
-using testing::TempDir;
+using test::TempDir;
 
 template <typename T>
 std::vector<T> values_of(const Tensor& t) {
@@ -147,7 +147,7 @@ TEST(H5, OpeningBadFilesNamesThem) {
   EXPECT_NE(error_of([&] { h5::File::open(missing); }).find("file not found: " + missing),
             std::string::npos);
   std::string text = dir.file("text.h5");
-  testing::write_bytes(text, "this is not an HDF5 file at all");
+  test::write_bytes(text, "this is not an HDF5 file at all");
   std::string message = error_of([&] { h5::File::open(text); });
   EXPECT_NE(message.find("cannot open " + text), std::string::npos) << message;
   std::string folder = dir.file("folder.h5");
@@ -163,8 +163,8 @@ TEST(H5, TruncatedFileFailsClearly) {
     file.root().write_tensor("t", Tensor::zeros({64, 64}, DType::Float32));
     file.close();
   }
-  std::string bytes = testing::read_bytes(path);
-  testing::write_bytes(path, bytes.substr(0, bytes.size() / 3));
+  std::string bytes = test::read_bytes(path);
+  test::write_bytes(path, bytes.substr(0, bytes.size() / 3));
   std::string message = error_of([&] {
     h5::File file = h5::File::open(path);
     file.root().open_dataset("t").read();
@@ -179,7 +179,7 @@ TEST(H5, SameContentGivesSameBytes) {
     file.root().set_attribute("a", "b");
     file.root().create_group("g").write_tensor("t", Tensor::from_vector<float>({1, 2, 3}, {3}), {4});
     file.close();
-    return testing::read_bytes(path);
+    return test::read_bytes(path);
   };
   std::string first = write(dir.file("1.h5"));
   std::string second = write(dir.file("2.h5"));

@@ -14,7 +14,7 @@
 
 #include "common/error_text.h"
 #include "io/nifti_io.h"
-#include "io_temp_dir.h"
+#include "common/temp_dir.h"
 #include "tensor/error.h"
 
 namespace semisam::io {
@@ -124,7 +124,7 @@ TEST(NiftiIo, LabelsReadAsUInt8AndNonLabelsAreRefused) {
 }
 
 TEST(NiftiIo, RoundTripKeepsValuesAndGeometry) {
-  testing::TempDir dir;
+  test::TempDir dir;
   for (const char* name : {"labels_u8.nii", "scaled_i16.nii.gz", "aniso_f32.nii.gz",
                            "sform_f64.nii", "bigendian_i32.nii"}) {
     for (const char* suffix : {".nii", ".nii.gz"}) {
@@ -151,7 +151,7 @@ TEST(NiftiIo, RoundTripKeepsValuesAndGeometry) {
 }
 
 TEST(NiftiIo, FileStoresXFastestAndTensorIsXYZ) {
-  testing::TempDir dir;
+  test::TempDir dir;
   const Shape shape{4, 3, 2};
   std::vector<float> values;
   for (int i = 0; i < 4; ++i)
@@ -160,7 +160,7 @@ TEST(NiftiIo, FileStoresXFastestAndTensorIsXYZ) {
   Tensor volume = Tensor::from_vector(values, shape);
   const std::string path = dir.file("axes.nii");
   write_nifti_with_spacing(path, volume, {0.5, 1.0, 3.0});
-  const std::string bytes = testing::read_bytes(path);
+  const std::string bytes = test::read_bytes(path);
   ASSERT_EQ(bytes.size(), 352u + 4 * values.size());
   for (int i = 0; i < 4; ++i)
     for (int j = 0; j < 3; ++j)
@@ -182,17 +182,17 @@ TEST(NiftiIo, FileStoresXFastestAndTensorIsXYZ) {
 }
 
 TEST(NiftiIo, WritingChecksValuesShapesAndLeavesNoPartialFile) {
-  testing::TempDir dir;
+  test::TempDir dir;
   const std::string target = dir.file("keep.nii");
   Tensor good = Tensor::from_vector<float>({1, 2, 3, 4, 5, 6, 7, 8}, {2, 2, 2});
   write_nifti_with_spacing(target, good);
-  const std::string before = testing::read_bytes(target);
+  const std::string before = test::read_bytes(target);
   NiftiHeader int16_header = nifti_header_new({2, 2, 2}, NiftiDataType::Int16);
   Tensor bad = Tensor::from_vector<float>({1, 2, 3, 4e6f, 5, 6, 7, 8}, {2, 2, 2});
   std::string message = error_of([&] { write_nifti(target, bad, int16_header); });
   EXPECT_NE(message.find("cannot be stored as int16"), std::string::npos) << message;
   EXPECT_NE(message.find("(0, 1, 1)"), std::string::npos) << message;  // voxel (i, j, k)
-  EXPECT_EQ(testing::read_bytes(target), before);
+  EXPECT_EQ(test::read_bytes(target), before);
   message = error_of([&] { write_nifti(target, Tensor::zeros({2, 2, 3}, DType::Float32), int16_header); });
   EXPECT_NE(message.find("do not match"), std::string::npos) << message;
   message = error_of([&] { write_nifti_with_spacing(dir.file("no/such/dir/x.nii"), good); });
@@ -208,10 +208,10 @@ TEST(NiftiIo, WritingChecksValuesShapesAndLeavesNoPartialFile) {
 }
 
 TEST(NiftiIo, DamagedAndForeignFilesFail) {
-  testing::TempDir dir;
-  const std::string plain = testing::read_bytes(kNiftiDir + "sform_f64.nii");
+  test::TempDir dir;
+  const std::string plain = test::read_bytes(kNiftiDir + "sform_f64.nii");
   for (size_t keep : {size_t(0), size_t(100), size_t(348), size_t(351), plain.size() - 1}) {
-    testing::write_bytes(dir.file("cut.nii"), plain.substr(0, keep));
+    test::write_bytes(dir.file("cut.nii"), plain.substr(0, keep));
     std::string message = error_of([&] { read_nifti(dir.file("cut.nii")); });
     EXPECT_NE(message.find("truncated"), std::string::npos) << keep << ": " << message;
   }
@@ -220,15 +220,15 @@ TEST(NiftiIo, DamagedAndForeignFilesFail) {
     int16_t n = 8000;
     std::memcpy(&claims_huge[40 + 2 * size_t(axis)], &n, 2);
   }
-  testing::write_bytes(dir.file("huge.nii"), claims_huge);
+  test::write_bytes(dir.file("huge.nii"), claims_huge);
   std::string huge = error_of([&] { read_nifti(dir.file("huge.nii")); });
   EXPECT_NE(huge.find("truncated"), std::string::npos) << huge;
-  const std::string gz = testing::read_bytes(kNiftiDir + "aniso_f32.nii.gz");
-  testing::write_bytes(dir.file("cut.nii.gz"), gz.substr(0, gz.size() / 2));
+  const std::string gz = test::read_bytes(kNiftiDir + "aniso_f32.nii.gz");
+  test::write_bytes(dir.file("cut.nii.gz"), gz.substr(0, gz.size() / 2));
   EXPECT_FALSE(error_of([&] { read_nifti(dir.file("cut.nii.gz")); }).empty());
   std::string corrupt = gz;
   for (size_t i = 40; i < 60; ++i) corrupt[i] = char(~corrupt[i]);
-  testing::write_bytes(dir.file("corrupt.nii.gz"), corrupt);
+  test::write_bytes(dir.file("corrupt.nii.gz"), corrupt);
   std::string message = error_of([&] { read_nifti(dir.file("corrupt.nii.gz")); });
   EXPECT_NE(message.find("corrupt.nii.gz"), std::string::npos) << message;
 
@@ -236,21 +236,21 @@ TEST(NiftiIo, DamagedAndForeignFilesFail) {
   std::string nifti2 = header;
   int32_t n2 = 540;
   std::memcpy(&nifti2[0], &n2, 4);
-  testing::write_bytes(dir.file("n2.nii"), nifti2);
+  test::write_bytes(dir.file("n2.nii"), nifti2);
   message = error_of([&] { read_nifti(dir.file("n2.nii")); });
   EXPECT_NE(message.find("NIfTI-2"), std::string::npos) << message;
   std::string pair = plain;
   std::memcpy(&pair[344], "ni1", 4);
-  testing::write_bytes(dir.file("pair.nii"), pair);
+  test::write_bytes(dir.file("pair.nii"), pair);
   message = error_of([&] { read_nifti(dir.file("pair.nii")); });
   EXPECT_NE(message.find(".hdr/.img"), std::string::npos) << message;
   std::string bad_type = plain;
   int16_t complex64 = 32;
   std::memcpy(&bad_type[70], &complex64, 2);
-  testing::write_bytes(dir.file("complex.nii"), bad_type);
+  test::write_bytes(dir.file("complex.nii"), bad_type);
   message = error_of([&] { read_nifti(dir.file("complex.nii")); });
   EXPECT_NE(message.find("datatype code 32"), std::string::npos) << message;
-  testing::write_bytes(dir.file("text.nii"), std::string(400, 'x'));
+  test::write_bytes(dir.file("text.nii"), std::string(400, 'x'));
   message = error_of([&] { read_nifti(dir.file("text.nii")); });
   EXPECT_NE(message.find("not a NIfTI-1 file"), std::string::npos) << message;
   message = error_of([&] { read_nifti(dir.file("missing.nii")); });

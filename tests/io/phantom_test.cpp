@@ -11,12 +11,12 @@
 #include "io/dataset.h"
 #include "io/phantom.h"
 #include "io/split_list.h"
-#include "io_temp_dir.h"
+#include "common/temp_dir.h"
 
 namespace semisam::io {
 namespace {
 
-using testing::TempDir;
+using test::TempDir;
 
 PhantomOptions small_options() {
   PhantomOptions options;
@@ -97,14 +97,14 @@ TEST(Phantom, WritesTheReferenceLayoutDeterministically) {
   write_phantom_dataset(second.str(), options);
   for (const char* file : {"train.txt", "val.txt", "test.txt", "data/phantom_0000.h5",
                            "data/phantom_0003.h5"}) {
-    std::string a = testing::read_bytes(first.file(file));
+    std::string a = test::read_bytes(first.file(file));
     EXPECT_FALSE(a.empty()) << file;
-    EXPECT_TRUE(a == testing::read_bytes(second.file(file))) << file << " differs between runs";
+    EXPECT_TRUE(a == test::read_bytes(second.file(file))) << file << " differs between runs";
   }
   options.seed = 8;
   write_phantom_dataset(other.str(), options);
-  EXPECT_FALSE(testing::read_bytes(first.file("data/phantom_0000.h5")) ==
-               testing::read_bytes(other.file("data/phantom_0000.h5")));
+  EXPECT_FALSE(test::read_bytes(first.file("data/phantom_0000.h5")) ==
+               test::read_bytes(other.file("data/phantom_0000.h5")));
   for (const auto& entry : std::filesystem::directory_iterator(first.file("data")))
     EXPECT_EQ(entry.path().extension(), ".h5") << "leftover " << entry.path();
 }

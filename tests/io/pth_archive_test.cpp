@@ -10,7 +10,7 @@
 
 #include "common/error_text.h"
 #include "io/pth_archive.h"
-#include "io_temp_dir.h"
+#include "common/temp_dir.h"
 #include "tensor/error.h"
 
 namespace semisam::io {
@@ -218,27 +218,27 @@ void load_everything(const std::string& path, const PthOptions& options) {
 }
 
 TEST(PthArchive, TruncatedFilesFail) {
-  const std::string bytes = testing::read_bytes(kPthDir + "tensors.pth");
-  testing::TempDir dir;
+  const std::string bytes = test::read_bytes(kPthDir + "tensors.pth");
+  test::TempDir dir;
   const std::string path = dir.file("cut.pth");
   for (size_t keep = 0; keep < bytes.size(); keep += 97) {
-    testing::write_bytes(path, bytes.substr(0, keep));
+    test::write_bytes(path, bytes.substr(0, keep));
     std::string message = error_of([&] { load_everything(path, {}); });
     EXPECT_NE(message.find("cut.pth"), std::string::npos) << "kept " << keep << ": " << message;
   }
 }
 
 TEST(PthArchive, CorruptedEntriesAreNamed) {
-  const std::string bytes = testing::read_bytes(kPthDir + "tensors.pth");
+  const std::string bytes = test::read_bytes(kPthDir + "tensors.pth");
   ZipReader zip(kPthDir + "tensors.pth");
-  testing::TempDir dir;
+  test::TempDir dir;
   const std::string path = dir.file("bad.pth");
   for (const char* name : {"tensors/data.pkl", "tensors/data/3"}) {
     const ZipEntry* entry = zip.find(name);
     ASSERT_NE(entry, nullptr) << name;
     std::string bad = bytes;
     bad[size_t(zip.data_offset(*entry) + entry->uncompressed_size / 2)] ^= 0x40;
-    testing::write_bytes(path, bad);
+    test::write_bytes(path, bad);
     std::string message = error_of([&] { load_everything(path, {}); });
     EXPECT_NE(message.find(std::string("entry '") + name + "' is corrupt (CRC-32 mismatch)"),
               std::string::npos) << message;
@@ -248,8 +248,8 @@ TEST(PthArchive, CorruptedEntriesAreNamed) {
 TEST(PthArchive, EveryByteFlipParsesOrThrowsWithoutCrashing) {
   // Without the CRC check, every damaged header field, pickle opcode and storage byte must be
   // either harmless or reported; nothing may crash or read out of bounds.
-  const std::string bytes = testing::read_bytes(kPthDir + "checkpoint.pth");
-  testing::TempDir dir;
+  const std::string bytes = test::read_bytes(kPthDir + "checkpoint.pth");
+  test::TempDir dir;
   const std::string path = dir.file("flip.pth");
   PthOptions options;
   options.verify_crc = false;
@@ -257,7 +257,7 @@ TEST(PthArchive, EveryByteFlipParsesOrThrowsWithoutCrashing) {
   for (size_t pos = 0; pos < bytes.size(); pos += 3) {
     std::string bad = bytes;
     bad[pos] = char(uint8_t(bad[pos]) ^ 0xa5);
-    testing::write_bytes(path, bad);
+    test::write_bytes(path, bad);
     try {
       PthArchive archive(path, options);
       archive.tensors({"model_state_dict"});

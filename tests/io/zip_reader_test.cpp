@@ -14,7 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "common/error_text.h"
-#include "io_temp_dir.h"
+#include "common/temp_dir.h"
 #include "io/zip_reader.h"
 #include "tensor/error.h"
 
@@ -104,11 +104,11 @@ TEST(ZipReader, ReadsIntoCallerBufferAndChecksItsSize) {
 }
 
 TEST(ZipReader, RejectsFilesThatAreNotZipArchives) {
-  testing::TempDir dir;
-  testing::write_bytes(dir.file("text.txt"), "this is not a zip archive, just some text\n");
+  test::TempDir dir;
+  test::write_bytes(dir.file("text.txt"), "this is not a zip archive, just some text\n");
   std::string message = error_of([&] { ZipReader zip(dir.file("text.txt")); });
   EXPECT_NE(message.find("not a zip archive"), std::string::npos) << message;
-  testing::write_bytes(dir.file("empty"), "");
+  test::write_bytes(dir.file("empty"), "");
   message = error_of([&] { ZipReader zip(dir.file("empty")); });
   EXPECT_NE(message.find("not a zip archive"), std::string::npos) << message;
   message = error_of([&] { ZipReader zip(dir.file("missing.zip")); });
@@ -116,12 +116,12 @@ TEST(ZipReader, RejectsFilesThatAreNotZipArchives) {
 }
 
 TEST(ZipReader, TruncatedArchivesFailWithAnError) {
-  const std::string bytes = testing::read_bytes(kZipDir + "zip64.zip");
-  testing::TempDir dir;
+  const std::string bytes = test::read_bytes(kZipDir + "zip64.zip");
+  test::TempDir dir;
   for (size_t keep : {size_t(0), size_t(10), size_t(100), bytes.size() / 2, bytes.size() - 30,
                       bytes.size() - 1}) {
     SCOPED_TRACE(keep);
-    testing::write_bytes(dir.file("cut.zip"), bytes.substr(0, keep));
+    test::write_bytes(dir.file("cut.zip"), bytes.substr(0, keep));
     std::string message = error_of([&] {
       ZipReader zip(dir.file("cut.zip"));
       for (const ZipEntry& e : zip.entries()) zip.read(e);
@@ -132,8 +132,8 @@ TEST(ZipReader, TruncatedArchivesFailWithAnError) {
 }
 
 TEST(ZipReader, CorruptedDataIsCaughtAndTheEntryNamed) {
-  std::string bytes = testing::read_bytes(kZipDir + "store_deflate.zip");
-  testing::TempDir dir;
+  std::string bytes = test::read_bytes(kZipDir + "store_deflate.zip");
+  test::TempDir dir;
   ZipReader original(kZipDir + "store_deflate.zip");
   for (const char* name : {"archive/data/0", "text/deflated.txt"}) {
     SCOPED_TRACE(name);
@@ -141,7 +141,7 @@ TEST(ZipReader, CorruptedDataIsCaughtAndTheEntryNamed) {
     ASSERT_NE(entry, nullptr);
     std::string bad = bytes;
     bad[size_t(original.data_offset(*entry) + entry->compressed_size / 2)] ^= 0x5a;
-    testing::write_bytes(dir.file("bad.zip"), bad);
+    test::write_bytes(dir.file("bad.zip"), bad);
     ZipReader zip(dir.file("bad.zip"));
     std::string message = error_of([&] { zip.read(*zip.find(name)); });
     EXPECT_NE(message.find(std::string("'") + name + "'"), std::string::npos) << message;
@@ -153,14 +153,14 @@ TEST(ZipReader, CorruptedDataIsCaughtAndTheEntryNamed) {
   ASSERT_NE(record, std::string::npos);
   ASSERT_EQ(huge.compare(record + 46, 9, "hello.txt"), 0);
   for (int i = 0; i < 4; ++i) huge[record + 24 + size_t(i)] = char(0xf0 | i);
-  testing::write_bytes(dir.file("huge.zip"), huge);
+  test::write_bytes(dir.file("huge.zip"), huge);
   std::string claim = error_of([&] { ZipReader zip(dir.file("huge.zip")); });
   EXPECT_NE(claim.find("entry 'hello.txt' is truncated or corrupt"), std::string::npos) << claim;
   // A broken local header signature.
   std::string bad = bytes;
   const ZipEntry* first = original.find("hello.txt");
   bad[size_t(first->local_header_offset)] = 'X';
-  testing::write_bytes(dir.file("bad_header.zip"), bad);
+  test::write_bytes(dir.file("bad_header.zip"), bad);
   ZipReader zip(dir.file("bad_header.zip"));
   std::string message = error_of([&] { zip.read(*zip.find("hello.txt")); });
   EXPECT_NE(message.find("local header"), std::string::npos) << message;
@@ -173,7 +173,7 @@ void put64(std::string& s, uint64_t v) { put32(s, uint32_t(v)), put32(s, uint32_
 // An archive whose only entry starts past 4 GiB: the offset exists only in ZIP64 fields. The gap
 // is a hole in a sparse file, so the test needs no disk space.
 TEST(ZipReader, EntryBeyondFourGiB) {
-  testing::TempDir dir;
+  test::TempDir dir;
   const std::string path = dir.file("far.zip");
   const uint64_t offset = (uint64_t(1) << 32) + 4096;
   const std::string name = "archive/data/far";

@@ -1,8 +1,7 @@
 // Converting a SAM-Med3D .pth encoder to our HDF5 checkpoint and loading it back.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
+#include "common/temp_dir.h"
 #include "common/test_util.h"
 #include "kernels/copy.h"
 #include "ssl/features.h"
@@ -14,18 +13,12 @@ std::string fixture(const std::string& name) {
   return std::string(SEMISAM_TEST_DATA_DIR) + "/sam/" + name;
 }
 
-std::string temp_path(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("semisam-convert-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  return (dir / name).string();
-}
-
 TEST(SamConvert, ConvertedEncoderLoadsTheSameWeightsAndComputesTheSame) {
   Generator g1(1), g2(2);
   models::SamImageEncoder from_pth(models::sam_tiny_options(), g1);
   ssl::load_sam_checkpoint(from_pth, fixture("tiny_encoder.pth"));
-  std::string path = temp_path("tiny_encoder.h5");
+  test::TempDir dir;
+  std::string path = dir.file("tiny_encoder.h5");
   ssl::save_sam_encoder(from_pth, path, "tiny_encoder.pth");
 
   models::SamImageEncoder from_h5(models::sam_tiny_options(), g2);
@@ -38,14 +31,14 @@ TEST(SamConvert, ConvertedEncoderLoadsTheSameWeightsAndComputesTheSame) {
   }
   Tensor x = test::random_tensor({1, 1, 32, 32, 32}, DType::Float32, 3);
   EXPECT_EQ(ops::to_vector<float>(from_pth.forward(x)), ops::to_vector<float>(from_h5.forward(x)));
-  std::filesystem::remove(path);
 }
 
 TEST(SamConvert, AnotherConfigurationIsRefusedWithTheDifferingHyperParameter) {
   Generator g(1);
   models::SamImageEncoder tiny(models::sam_tiny_options(), g);
   ssl::load_sam_checkpoint(tiny, fixture("tiny_encoder.pth"));
-  std::string path = temp_path("tiny_for_other.h5");
+  test::TempDir dir;
+  std::string path = dir.file("tiny_for_other.h5");
   ssl::save_sam_encoder(tiny, path, "tiny_encoder.pth");
   models::SamEncoderOptions other = models::sam_tiny_options();
   other.window_size += 1;
@@ -59,7 +52,6 @@ TEST(SamConvert, AnotherConfigurationIsRefusedWithTheDifferingHyperParameter) {
                 what.find("rel_pos") != std::string::npos)
         << what;
   }
-  std::filesystem::remove(path);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "common/temp_dir.h"
 #include "common/test_util.h"
 #include "io/h5_file.h"
 #include "kernels/copy.h"
@@ -70,7 +71,8 @@ TEST(SamFeatures, ExtractsFromACheckpointAndCachesRoundTrip) {
   EXPECT_LT(test::relative_error(f.spatial, want.view({16, 4, 4, 4})), 1e-5);
   ASSERT_EQ(f.global.shape(), (Shape{16}));
 
-  const std::string path = ::testing::TempDir() + "sam_features_cache.h5";
+  test::TempDir dir;
+  const std::string path = dir.file("sam_features_cache.h5");
   ssl::FeatureSource source{"tiny", "tiny_encoder.pth", 32};
   ssl::write_feature_cache(path, source, {f});
   auto back = ssl::read_feature_cache(path, source, {"case0"});
@@ -81,7 +83,6 @@ TEST(SamFeatures, ExtractsFromACheckpointAndCachesRoundTrip) {
   other.checkpoint = "random(seed=1)";
   EXPECT_THROW(ssl::read_feature_cache(path, other, {"case0"}), Error);
   EXPECT_THROW(ssl::read_feature_cache(path, source, {"case1"}), Error);
-  std::remove(path.c_str());
 }
 
 TEST(SamFeatures, MissingCheckpointIsAnError) {

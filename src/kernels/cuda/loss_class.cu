@@ -194,9 +194,6 @@ void dice_loss(const Tensor& logits, const Tensor& labels, LossShape s, const Te
 
 void dice_loss_backward(const Tensor& grad, const Tensor& logits, const Tensor& labels,
                         const Tensor& sums, LossShape s, const Tensor& dlogits) {
-  // The kernel keeps a voxel's C probabilities in fixed-size local arrays.
-  SEMISAM_CHECK(s.c <= kMaxDiceClasses, "dice_loss_backward: ", s.c, " classes in ", logits.str(),
-                " exceed the ", kMaxDiceClasses, " the fused kernel handles");
   cudaStream_t stream = cudak::stream_for(logits);
   with_types("dice_loss_backward", logits, labels, [&](auto tag, auto label_tag) {
     using T = decltype(tag);

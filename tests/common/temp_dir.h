@@ -1,5 +1,5 @@
-// Test support for the io tests: a fresh temporary directory per test, removed afterwards, and
-// small file helpers.
+// Test support for any suite that writes files: a fresh temporary directory per test, removed
+// afterwards, and small file helpers.
 #pragma once
 
 #include <unistd.h>
@@ -10,14 +10,14 @@
 #include <iterator>
 #include <string>
 
-namespace semisam::io::testing {
+namespace semisam::test {
 
 class TempDir {
  public:
   TempDir() {
     static std::atomic<int> counter{0};
     path_ = std::filesystem::temp_directory_path() /
-            ("semisam_io_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+            ("semisam_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }
@@ -45,4 +45,4 @@ inline void write_bytes(const std::string& path, const std::string& bytes) {
   out.write(bytes.data(), std::streamsize(bytes.size()));
 }
 
-}  // namespace semisam::io::testing
+}  // namespace semisam::test
