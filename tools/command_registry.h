@@ -17,6 +17,9 @@ struct Command {
 
 std::vector<Command>& command_registry();
 
+// The whole command line as typed (program and arguments), for logs and checkpoints.
+std::string& invocation();
+
 struct RegisterCommand {
   explicit RegisterCommand(Command command) { command_registry().push_back(std::move(command)); }
 };

@@ -12,6 +12,10 @@ std::vector<Command>& command_registry() {
   static std::vector<Command> commands;
   return commands;
 }
+std::string& invocation() {
+  static std::string text;
+  return text;
+}
 }  // namespace semisam::tools
 
 int main(int argc, char** argv) {
@@ -26,6 +30,7 @@ int main(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(command.name, command.description);
     runners[sub] = command.setup(*sub);
   }
+  for (int i = 0; i < argc; ++i) invocation() += (i ? " " : "") + std::string(argv[i]);
   CLI11_PARSE(app, argc, argv);
   try {
     for (auto& [sub, run] : runners)

@@ -177,12 +177,17 @@ Tensor Tensor::expand(const Shape& shape) const {
 Tensor Tensor::as_strided(const Shape& shape, const std::vector<int64_t>& strides,
                           int64_t offset) const {
   SEMISAM_CHECK(shape.size() == strides.size(), "as_strided: shape and strides differ in rank");
-  int64_t last = offset;
+  // Negative strides (flipped views) address elements below the offset, so both the lowest and
+  // the highest addressed element must lie in the storage.
+  int64_t lowest = offset, highest = offset;
   for (size_t i = 0; i < shape.size(); ++i)
-    if (shape[i] > 0) last += (shape[i] - 1) * strides[i];
+    if (shape[i] > 0) (strides[i] < 0 ? lowest : highest) += (shape[i] - 1) * strides[i];
   SEMISAM_CHECK(shape_numel(shape) == 0 ||
-                    (offset >= 0 && size_t(last + 1) * element_size() <= storage_->nbytes()),
-                "as_strided: view ", shape_str(shape), " exceeds the storage of ", str());
+                    (lowest >= 0 && size_t(highest + 1) * element_size() <= storage_->nbytes()),
+                "as_strided: view ", shape_str(shape), " with strides ", shape_str(strides),
+                " and offset ", offset, " addresses elements ", lowest, "..", highest,
+                ", outside the ", storage_->nbytes() / element_size(),
+                "-element storage of ", str());
   Tensor t = *this;
   t.shape_ = shape;
   t.strides_ = strides;

@@ -1,0 +1,58 @@
+// One training round of SPEC §4 with its validation, checkpoints and the state a resumed run
+// continues from: fresh networks, `max_iterations` iterations, validation every `val_interval`,
+// the round's best model restored at the end.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "ssl/backbone.h"
+#include "ssl/run_log.h"
+#include "ssl/sliding_window.h"
+#include "ssl/train_config.h"
+#include "ssl/training_set.h"
+
+namespace semisam::ssl {
+
+struct RoundResult {
+  double best_dice = 0.0;      // best validation Dice of the round (0 when none beat 0)
+  int64_t best_iteration = 0;  // iterations done when it was reached
+  bool finished = false;       // false: stopped early by stop_after, the state is saved
+};
+
+// Where a run keeps what it resumes from: <experiment>/state/.
+std::string state_dir(const std::string& experiment_dir);
+std::string latest_state_path(const std::string& experiment_dir);
+
+struct RoundContext {
+  const TrainConfig& config;
+  const std::string& experiment_dir;
+  const std::string& command_line;
+  RunLog& log;
+  Device device;
+};
+
+// The backbone options of round `round`: the config's settings with a seed of its own per round
+// (every round starts from a fresh initialisation, as the reference's, which draws new networks
+// from its running random stream).
+BackboneOptions round_backbone_options(const TrainConfig& config, int64_t round, Device device);
+
+// The sliding window over whole cases with the run's patch, classes and device at `stride`, and
+// the backbone's segmentation logits as its predictor.
+SlidingWindowOptions window_options(const TrainConfig& config, int64_t stride, Device device);
+PatchPredictor backbone_predictor(Backbone& backbone);
+
+// Mean validation Dice over the validation cases and the foreground classes (sliding window with
+// val_stride; the reference's cal_metric rule: 0 unless both masks have foreground).
+double validation_dice(Backbone& backbone, const TrainingSet& set, const TrainConfig& config,
+                       Device device);
+
+// Runs round `round` on the set's current pseudo-labels. When `resume` is set, continues from
+// latest_state_path (which must belong to this round). `iteration_budget` counts the iterations
+// this invocation may still run (negative: unlimited); it is decreased as they run. On return the
+// backbone holds the round's best segmentation weights (when finished).
+RoundResult run_round(const RoundContext& context, int64_t round, const TrainingSet& set,
+                      Backbone& backbone, bool resume, int64_t& iteration_budget);
+
+}  // namespace semisam::ssl

@@ -1,0 +1,37 @@
+// SPEC §3, round 0: SAM-Med3D features of every training case (cached in the experiment folder)
+// and the prototype pseudo-labels the first round trains on.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ssl/features.h"
+#include "ssl/run_log.h"
+#include "ssl/train_config.h"
+#include "ssl/training_set.h"
+
+namespace semisam::ssl {
+
+// The encoder configuration a run uses and the crop its features were taken from.
+models::SamEncoderOptions encoder_options(const TrainConfig& config);
+
+// Features of the labelled then the unlabelled cases (train.txt order), read from
+// <experiment>/features.h5 when that cache was made from the same encoder and weights, else
+// computed (a progress line per case) and cached atomically.
+std::vector<CaseFeatures> training_features(const TrainConfig& config, const TrainingSet& set,
+                                            const std::string& experiment_dir, Device device,
+                                            RunLog& log);
+
+// SPEC §3 steps 2–4: prototypes of the labelled cases, the pseudo-label of every unlabelled case
+// (its original shape), and a log line with their mean foreground fraction.
+std::vector<Tensor> round_zero_pseudo_labels(const TrainConfig& config, const TrainingSet& set,
+                                             const std::vector<CaseFeatures>& features,
+                                             RunLog& log);
+
+// SPEC §6 step 3 (also used after round 0): when the unlabelled files hold labels, logs the mean
+// Dice per foreground class of the pseudo-labels against them. Does nothing otherwise.
+void log_pseudo_label_quality(const TrainConfig& config, const TrainingSet& set,
+                              const std::vector<Tensor>& pseudo_labels, const std::string& when,
+                              RunLog& log);
+
+}  // namespace semisam::ssl

@@ -1,0 +1,31 @@
+// The segmentation network's checkpoints (round{r}_best.h5, round{r}_iter{i}_dice{d}.h5, ...):
+// its weights under PyTorch's names plus the hyper-parameters `semisam test` rebuilds it from.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "models/unet3d.h"
+#include "ssl/backbone.h"
+#include "ssl/train_config.h"
+
+namespace semisam::ssl {
+
+// Writes the backbone's segmentation weights atomically to `path`.
+void write_segmentation_checkpoint(const std::string& path, const Backbone& backbone,
+                                   const TrainConfig& config, int64_t round, int64_t iteration,
+                                   double dice, const std::string& command_line);
+
+struct SegmentationModel {
+  std::unique_ptr<models::UNet3D> network;  // on the requested device, evaluation mode
+  int64_t num_classes = 0;
+  std::array<int64_t, 3> patch_size{};  // the patch it was trained on
+  int64_t round = 0, iteration = 0;
+  double dice = 0.0;
+};
+
+// Reads a checkpoint written by write_segmentation_checkpoint and rebuilds its network on
+// `device`. Throws naming the file for another format, architecture or mismatched tensors.
+SegmentationModel load_segmentation_model(const std::string& path, Device device);
+
+}  // namespace semisam::ssl
