@@ -1,5 +1,5 @@
-// SPEC §4 batch composition: per-epoch permutations of the labelled cases and an endless chain of
-// permutations of the unlabelled cases, all recomputed from (seed, iteration) on demand.
+// SPEC §4 batch composition: per-epoch permutations of the labelled cases and, per epoch, an
+// endless chain of permutations of the unlabelled cases, all recomputed from (seed, iteration).
 #include "ssl/batch_schedule.h"
 
 #include <numeric>
@@ -49,15 +49,19 @@ BatchIndices BatchSchedule::at(int64_t iteration) const {
   int64_t first = (iteration % per_epoch) * labeled_bs_;
   batch.labelled.assign(order.begin() + first, order.begin() + first + labeled_bs_);
 
-  // Unlabelled position p is element p % U of permutation p / U; a batch may straddle two (or,
-  // with unlabeled_bs > U, more) permutations, each computed once.
+  // The reference's two-stream sampler starts a new endless chain of unlabelled permutations
+  // every epoch (its __iter__ builds the chain afresh). Position p within the epoch is element
+  // p % U of the epoch's permutation p / U; a batch may straddle two (or, with unlabeled_bs > U,
+  // more) permutations, each computed once. With one labelled case per epoch (the default) every
+  // pick is thus the head of a fresh permutation: uniform, independent draws.
+  const uint64_t epoch = uint64_t(iteration / per_epoch);
   int64_t cached = -1;
   for (int64_t j = 0; j < unlabeled_bs_; ++j) {
-    int64_t p = iteration * unlabeled_bs_ + j;
+    int64_t p = (iteration % per_epoch) * unlabeled_bs_ + j;
     if (p / unlabelled_cases_ != cached) {
       cached = p / unlabelled_cases_;
       order = random_permutation(unlabelled_cases_, seed_, kUnlabelledOrderStream,
-                                 uint64_t(cached));
+                                 (epoch << 32) | uint64_t(cached));
     }
     batch.unlabelled.push_back(order[size_t(p % unlabelled_cases_)]);
   }

@@ -1,6 +1,7 @@
 // SPEC §4 batch composition: `labeled_bs` labelled cases drawn from a fresh permutation per epoch
 // (one pass over the labelled cases, incomplete batches dropped as the reference's grouper does)
-// plus `unlabeled_bs` unlabelled cases from an endless chain of fresh permutations. A pure function
+// plus `unlabeled_bs` unlabelled cases from an endless chain of fresh permutations that restarts
+// every epoch, as the reference's two-stream sampler's does. A pure function
 // of (seed, iteration), so a resumed run draws exactly the batches the uninterrupted run would.
 #pragma once
 

@@ -52,6 +52,11 @@ EvaluationOutcome run_evaluation(const EvaluationConfig& config, RunLog& log) {
   window.stride = {config.stride_xy, config.stride_xy, config.stride_z};
   window.num_classes = num_classes;
   window.device = device;
+  for (int axis = 0; axis < 3; ++axis)
+    SEMISAM_CHECK(window.stride[size_t(axis)] <= window.patch[size_t(axis)], "--stride_xy ",
+                  config.stride_xy, " / --stride_z ", config.stride_z,
+                  " must not exceed the patch size ", window.patch[size_t(axis)],
+                  " (windows would leave voxels unvisited)");
   log.line("testing %s (round %lld, iteration %lld) on %zu cases of %s, patch %lldx%lldx%lld, "
            "stride %lld/%lld, %s on %s", config.ckpt.c_str(), (long long)model.round,
            (long long)model.iteration, names.size(), config.test_list.c_str(),

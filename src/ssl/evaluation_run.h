@@ -13,7 +13,7 @@
 namespace semisam::ssl {
 
 struct EvaluationConfig {
-  std::string root_path;
+  std::string root_path = "../data/LA";
   std::string ckpt;                   // a segmentation checkpoint (round{r}_best.h5, ...)
   std::string test_list = "test.txt";
   int64_t stride_xy = 64, stride_z = 64;

@@ -133,6 +133,8 @@ RoundResult run_round(const RoundContext& ctx, int64_t round, const TrainingSet&
     start = state.iteration;
     backbone.set_progress(start);
     progress.best_dice = state.best_dice;
+    SEMISAM_CHECK(state.info.count("best_iteration"), latest_state_path(ctx.experiment_dir),
+                  " lacks its 'best_iteration' entry: not a state this program wrote");
     progress.best_iteration = std::stoll(state.info.at("best_iteration"));
     if (state.tensors.count("best")) best = state.tensors.at("best");
     ctx.log.line("round %lld: resumed at iteration %lld/%lld (best validation Dice %.4f at %lld)",
@@ -185,11 +187,15 @@ RoundResult run_round(const RoundContext& ctx, int64_t round, const TrainingSet&
         write_segmentation_checkpoint(prefix + "_best.h5", backbone, config, round, done, dice,
                                       ctx.command_line);
       }
-      save_latest(ctx, round, done, backbone, progress, best);
     }
     if (done % config.save_interval == 0)
       write_segmentation_checkpoint(prefix + "_iter" + std::to_string(done) + ".h5", backbone,
                                     config, round, done, progress.best_dice, ctx.command_line);
+    // The state is saved last, once this iteration's files exist, so a crash never resumes past
+    // a file it did not write. The last iteration's state is the end-of-round one below: a state
+    // at max_iterations always holds the round's best weights.
+    if (done % config.val_interval == 0 && done < config.max_iterations)
+      save_latest(ctx, round, done, backbone, progress, best);
   }
   if (!best.empty()) {
     backbone.load_segmentation_parameters(best);

@@ -61,13 +61,25 @@ void validate(const TrainConfig& c) {
                 "--val_interval, --save_interval and --log_interval must be >= 1");
   SEMISAM_CHECK(c.val_stride >= 1 && c.pseudo_stride >= 1, "--val_stride and --pseudo_stride "
                 "must be >= 1");
+  for (int64_t p : c.patch_size)
+    SEMISAM_CHECK(c.val_stride <= p && c.pseudo_stride <= p, "--val_stride ", c.val_stride,
+                  " and --pseudo_stride ", c.pseudo_stride, " must not exceed the patch size ", p,
+                  " (windows would leave voxels unvisited)");
+  if (c.backbone == "dan")
+    for (int64_t p : c.patch_size)
+      SEMISAM_CHECK(p >= 96 && p <= 191, "--backbone dan needs --patch_size values in 96..191 "
+                    "(its discriminator's last feature map must pool to 1³), got ", p);
+  SEMISAM_CHECK(c.consistency >= 0 && c.consistency_rampup >= 0, "--consistency and "
+                "--consistency_rampup must be >= 0, got ", c.consistency, " and ",
+                c.consistency_rampup);
   SEMISAM_CHECK(c.stop_after >= 0, "--stop_after must be >= 0, got ", c.stop_after);
   SEMISAM_CHECK(c.dtc_sdf_weight >= 0, "--dtc_sdf_weight must be >= 0, got ", c.dtc_sdf_weight);
 }
 
 std::string experiment_dir(const TrainConfig& c) {
+  const char* model = c.backbone == "dtc" ? "unet_3D_sdf" : "unet_3D";
   return c.model_root + "/" + c.exp + "_" + upper(c.backbone) + "_" + std::to_string(c.labeled_num) +
-         "label_1";
+         "label_1/" + model;
 }
 
 std::map<std::string, std::string> run_fingerprint(const TrainConfig& c) {

@@ -35,7 +35,7 @@ struct TrainConfig {
   double dtc_sdf_weight = 0.0;  // 0: the reference (its SDF loss has no effect)
 
   // This implementation's own.
-  std::string model_root = "model";   // runs go to <model_root>/<exp>_<BACKBONE>_<n>label_1/
+  std::string model_root = "model";   // runs go to <model_root>/<exp>_<BACKBONE>_<n>label_1/<model>/
   std::string device = "cuda";        // cuda, cuda:N or cpu
   std::string precision = "tf32";     // fp32 | tf32 | bf16 compute
   std::string sam_encoder = "vit_b_ori";  // vit_b_ori | tiny (demo/test configuration)
@@ -56,7 +56,8 @@ struct TrainConfig {
 // labeled_bs ≥ batch_size, unknown backbone, precision or encoder, quantile outside [0, 1], ...).
 void validate(const TrainConfig& config);
 
-// "<model_root>/<exp>_<BACKBONE>_<labeled_num>label_1" (SPEC §8: model/{exp}_{BACKBONE}_1label_1).
+// "<model_root>/<exp>_<BACKBONE>_<labeled_num>label_1/<model>" with model unet_3D (unet_3D_sdf for
+// dtc): SPEC §8's model/{exp}_{BACKBONE}_1label_1/{model}/.
 std::string experiment_dir(const TrainConfig& config);
 
 // The settings that decide the numbers a run computes, as text (stored in checkpoints and compared

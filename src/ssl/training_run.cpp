@@ -103,9 +103,16 @@ TrainingOutcome run_training(const TrainConfig& config, const std::string& comma
   // empty experiment folder behind.
   for (const char* list : {"train.txt", "val.txt"})
     io::read_split_list(io::split_list_path(config.root_path, list));
+  const Device device = parse_device(config.device);
+  SEMISAM_CHECK(device.type == DeviceType::CPU || device.index < cuda_device_count(), "--device ",
+                config.device, ": this machine has ", cuda_device_count(), " usable CUDA "
+                "device(s)", cuda_compiled() ? "" : " (this build has no CUDA backend)",
+                "; use --device cpu");
+  SEMISAM_CHECK(config.sam_random_weights || std::filesystem::exists(config.sam_ckpt) ||
+                    std::filesystem::exists(dir + "/features.h5"),
+                "--sam_ckpt ", config.sam_ckpt, " does not exist");
   std::filesystem::create_directories(state_dir(dir));
   RunLog log(dir + "/log.txt");
-  const Device device = parse_device(config.device);
   ops::MathModeGuard mode(ops::parse_math_mode(config.precision));
   log.line("command: %s", command_line.c_str());
   log.line("experiment %s: backbone %s, %lld round(s) of %lld iterations, patch %lldx%lldx%lld, "
@@ -123,11 +130,22 @@ TrainingOutcome run_training(const TrainConfig& config, const std::string& comma
     outcome.rounds = read_rounds(dir);
     round = state.round;
     resume_round = state.iteration < config.max_iterations;
-    if (!resume_round) ++round;  // that round finished; its best weights are in the state
+    if (!resume_round) {
+      // That round finished (its best weights are in the state); a crash may have come before
+      // its line reached the round files.
+      if (outcome.rounds.empty() || outcome.rounds.back().round < state.round) {
+        SEMISAM_CHECK(state.info.count("best_iteration"), latest, " lacks 'best_iteration'");
+        outcome.rounds.push_back(
+            {state.round, state.best_dice, std::stoll(state.info.at("best_iteration"))});
+        write_rounds(dir, outcome.rounds);
+      }
+      ++round;
+    }
     log.line("resuming: round %lld %s", (long long)state.round,
              resume_round ? "in progress" : "finished");
   }
   if (round >= config.num_rounds) {
+    write_summary(dir, config, outcome.rounds, command_line);  // again, in case a crash beat it
     log.line("the run had already finished");
     outcome.finished = true;
     outcome.final_checkpoint = dir + "/round" + std::to_string(config.num_rounds - 1) + "_best.h5";
@@ -148,7 +166,10 @@ TrainingOutcome run_training(const TrainConfig& config, const std::string& comma
     log_pseudo_label_quality(config, set, set.pseudo_labels, "after round 0 prototypes", log);
     save_pseudo_labels(labels_path, round, names, set.pseudo_labels);
   } else {
-    // The previous round finished but its refinement did not: rebuild its best model from the state.
+    // The previous round finished but its refinement did not: rebuild its best model from the
+    // state. A round in progress without its saved pseudo-labels cannot be resumed faithfully.
+    SEMISAM_CHECK(!resume_round, labels_path, " is missing: the pseudo-labels round ", round,
+                  " trains on are lost, so it cannot be resumed (start a new run)");
     auto previous = make_backbone(round_backbone_options(config, round - 1, device));
     io::Checkpoint state = io::read_checkpoint(latest);
     previous->load_segmentation_parameters(state.tensors.at(io::kParamsGroup));

@@ -2,6 +2,7 @@
 #include "ssl/training_set.h"
 
 #include "io/split_list.h"
+#include "tensor/error.h"
 #include "kernels/copy.h"
 #include "kernels/shape_ops.h"
 #include "ssl/augment.h"
@@ -26,13 +27,29 @@ TrainingSet load_training_set(const TrainConfig& config, RunLog& log) {
     };
   };
   // Labels of unlabelled cases are read if present, then moved aside at once: they feed only the
-  // pseudo-label quality report, never a loss.
-  std::vector<io::Case> train =
-      io::load_split(config.root_path, "train.txt", options, config.labeled_num,
-                     io::LabelMode::IfPresent, progress("train"));
-  SEMISAM_CHECK(int64_t(train.size()) > config.labeled_num, config.root_path, "/train.txt lists ",
-                train.size(), " cases but --labeled_num is ", config.labeled_num,
+  // pseudo-label quality report, never a loss — so a bad one costs the report, not the run.
+  const std::vector<std::string> names =
+      io::read_split_list(io::split_list_path(config.root_path, "train.txt"));
+  SEMISAM_CHECK(int64_t(names.size()) > config.labeled_num, config.root_path, "/train.txt lists ",
+                names.size(), " cases but --labeled_num is ", config.labeled_num,
                 ": at least one unlabelled case is needed");
+  auto report = progress("train");
+  std::vector<io::Case> train;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (int64_t(i) < config.labeled_num) {
+      train.push_back(io::load_case(config.root_path, names[i], options, io::LabelMode::Require));
+    } else {
+      try {
+        train.push_back(
+            io::load_case(config.root_path, names[i], options, io::LabelMode::IfPresent));
+      } catch (const Error& e) {
+        train.push_back(io::load_case(config.root_path, names[i], options, io::LabelMode::Skip));
+        log.line("WARNING: the label in %s is unusable for the quality report: %s",
+                 train.back().path.c_str(), e.what());
+      }
+    }
+    report(i, names.size(), train.back());
+  }
   TrainingSet set;
   for (size_t i = 0; i < train.size(); ++i) {
     if (int64_t(i) < config.labeled_num) {

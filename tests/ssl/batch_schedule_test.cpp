@@ -115,36 +115,58 @@ TEST(BatchSchedule, IncompleteLastBatchOfAnEpochIsDropped) {
   }
 }
 
-TEST(BatchSchedule, UnlabelledCasesCycleThroughFreshPermutations) {
-  // 5 unlabelled cases, 3 per batch: positions 0..59 over 20 iterations form 12 windows of 5,
-  // each a permutation, and not all in the same order.
+TEST(BatchSchedule, UnlabelledCasesCycleThroughFreshPermutationsWithinAnEpoch) {
+  // 4 labelled cases one per batch: epochs of 4 iterations. 5 unlabelled cases, 3 per batch:
+  // positions 0..11 of each epoch; its windows 0..4 and 5..9 are permutations.
   BatchSchedule schedule(4, 5, 1, 3, 17);
-  V chain;
-  for (int64_t i = 0; i < 20; ++i) {
-    BatchIndices b = schedule.at(i);
-    ASSERT_EQ(b.unlabelled.size(), 3u);
-    chain.insert(chain.end(), b.unlabelled.begin(), b.unlabelled.end());
+  std::vector<V> first_windows;
+  for (int64_t epoch = 0; epoch < 6; ++epoch) {
+    V chain;
+    for (int64_t i = 0; i < 4; ++i) {
+      BatchIndices b = schedule.at(epoch * 4 + i);
+      ASSERT_EQ(b.unlabelled.size(), 3u);
+      chain.insert(chain.end(), b.unlabelled.begin(), b.unlabelled.end());
+    }
+    for (size_t w = 0; w < 2; ++w)
+      EXPECT_TRUE(is_permutation_of_range(V(chain.begin() + 5 * w, chain.begin() + 5 * (w + 1))))
+          << "epoch " << epoch << " window " << w;
+    first_windows.push_back(V(chain.begin(), chain.begin() + 5));
   }
-  int64_t distinct_orders = 0;
-  for (size_t w = 0; w < 12; ++w) {
-    V window(chain.begin() + 5 * w, chain.begin() + 5 * (w + 1));
-    EXPECT_TRUE(is_permutation_of_range(window)) << "window " << w;
-    if (w > 0 && window != V(chain.begin() + 5 * (w - 1), chain.begin() + 5 * w))
-      ++distinct_orders;
+  int64_t distinct = 0;
+  for (size_t e = 1; e < first_windows.size(); ++e) distinct += first_windows[e] != first_windows[0];
+  EXPECT_GT(distinct, 3);  // each epoch starts a fresh chain
+}
+
+TEST(BatchSchedule, OneLabelledCasePerEpochDrawsEachUnlabelledPickAfresh) {
+  // The default (1 labelled case, labeled_bs 1): every iteration is an epoch, so each unlabelled
+  // pick is the head of a new permutation — uniform and independent, not a cycle. Over 5000
+  // iterations each of 5 cases appears about 1000 times (binomial std 28; bounds at 7 std), and
+  // most aligned windows of 5 picks repeat a case (a cycle would never).
+  BatchSchedule schedule(1, 5, 1, 1, 29);
+  std::vector<int64_t> counts(5, 0);
+  V picks;
+  for (int64_t i = 0; i < 5000; ++i) {
+    V u = schedule.at(i).unlabelled;
+    ASSERT_EQ(u.size(), 1u);
+    ++counts[size_t(u[0])];
+    picks.push_back(u[0]);
   }
-  EXPECT_GT(distinct_orders, 6);
+  for (int64_t c : counts) EXPECT_NEAR(double(c), 1000.0, 200.0);
+  int64_t windows_with_repeats = 0;
+  for (size_t w = 0; w < 1000; ++w)
+    windows_with_repeats += !is_permutation_of_range(V(picks.begin() + 5 * w, picks.begin() + 5 * w + 5));
+  EXPECT_GT(windows_with_repeats, 900);  // 1 − 5!/5⁵ ≈ 0.96 of them
 }
 
 TEST(BatchSchedule, UnlabelledBatchLargerThanTheCasesSpansSeveralPermutations) {
   BatchSchedule schedule(1, 2, 1, 5, 3);
-  V chain;
   for (int64_t i = 0; i < 4; ++i) {
     V u = schedule.at(i).unlabelled;
-    chain.insert(chain.end(), u.begin(), u.end());
+    ASSERT_EQ(u.size(), 5u);
+    for (size_t w = 0; w < 2; ++w)
+      EXPECT_TRUE(is_permutation_of_range(V(u.begin() + 2 * w, u.begin() + 2 * w + 2)))
+          << "iteration " << i << " window " << w;
   }
-  for (size_t w = 0; w < 10; ++w)
-    EXPECT_TRUE(is_permutation_of_range(V(chain.begin() + 2 * w, chain.begin() + 2 * w + 2)))
-        << "window " << w;
 }
 
 TEST(BatchSchedule, SameSeedSameBatchesOtherSeedOtherBatches) {

@@ -78,7 +78,7 @@ TEST(TrainingRun, LearnsThePhantomsFromOneLabelledCase) {
   ASSERT_TRUE(outcome.finished);
   ASSERT_EQ(outcome.rounds.size(), 1u);
   const std::string exp = outcome.experiment_dir;
-  EXPECT_EQ(exp, dir.file("model") + "/tiny_MT_1label_1");
+  EXPECT_EQ(exp, dir.file("model") + "/tiny_MT_1label_1/unet_3D");
   for (const char* name : {"log.txt", "features.h5", "round_tracking.json", "results_summary.txt",
                            "round0_best.h5", "round0_iter15.h5", "state/labels_round0.h5",
                            "state/latest.h5"})
@@ -147,6 +147,29 @@ TEST(TrainingRun, RefusesToOverwriteOrToResumeWithOtherSettings) {
   EXPECT_ERROR_MENTIONS(ssl::run_training(config, "changed"), "other settings", "--base_lr");
 }
 
+TEST(TrainingRun, ResumingAFinishedRunRestoresFilesACrashCostIt) {
+  // A crash after the last state was saved but before the round files and the summary were
+  // written: --resume must write them again from the state.
+  test::TempDir dir;
+  const std::string root = write_phantoms(dir);
+  ssl::TrainConfig config = tiny_config(root, dir.file("model"));
+  config.num_rounds = 1;
+  config.max_iterations = 10;
+  ssl::TrainingOutcome first = ssl::run_training(config, "first");
+  ASSERT_TRUE(first.finished);
+  const std::string exp = first.experiment_dir;
+  for (const char* name : {"results_summary.txt", "round_tracking.json", "state/rounds.tsv"})
+    std::filesystem::remove(exp + "/" + name);
+  config.resume = true;
+  ssl::TrainingOutcome again = ssl::run_training(config, "again");
+  ASSERT_TRUE(again.finished);
+  ASSERT_EQ(again.rounds.size(), 1u);
+  EXPECT_EQ(again.rounds[0].best_dice, first.rounds[0].best_dice);
+  EXPECT_EQ(again.rounds[0].best_iteration, first.rounds[0].best_iteration);
+  for (const char* name : {"results_summary.txt", "round_tracking.json", "state/rounds.tsv"})
+    EXPECT_TRUE(std::filesystem::exists(exp + "/" + name)) << name;
+}
+
 TEST(TrainConfig, RejectsBadSettingsNamingTheFlag) {
   ssl::TrainConfig c;
   c.patch_size = {128, 120, 128};
@@ -163,6 +186,14 @@ TEST(TrainConfig, RejectsBadSettingsNamingTheFlag) {
   c = ssl::TrainConfig{};
   c.uncertainty_quantile = 1.5;
   EXPECT_ERROR_MENTIONS(ssl::validate(c), "--uncertainty_quantile", "1.5");
+  c = ssl::TrainConfig{};
+  c.val_stride = 160;
+  EXPECT_ERROR_MENTIONS(ssl::validate(c), "--val_stride", "160", "128");
+  c = ssl::TrainConfig{};
+  c.backbone = "dan";
+  c.patch_size = {64, 64, 64};
+  c.val_stride = c.pseudo_stride = 32;
+  EXPECT_ERROR_MENTIONS(ssl::validate(c), "dan", "96..191", "64");
   EXPECT_NO_THROW(ssl::validate(ssl::TrainConfig{}));
 }
 
@@ -171,7 +202,9 @@ TEST(TrainConfig, ExperimentFolderFollowsTheReference) {
   c.model_root = "model";
   c.exp = "SemiSAM_O1/LA";
   c.backbone = "uamt";
-  EXPECT_EQ(ssl::experiment_dir(c), "model/SemiSAM_O1/LA_UAMT_1label_1");
+  EXPECT_EQ(ssl::experiment_dir(c), "model/SemiSAM_O1/LA_UAMT_1label_1/unet_3D");
+  c.backbone = "dtc";
+  EXPECT_EQ(ssl::experiment_dir(c), "model/SemiSAM_O1/LA_DTC_1label_1/unet_3D_sdf");
 }
 
 }  // namespace

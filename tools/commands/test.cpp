@@ -17,7 +17,7 @@ RegisterCommand test_command{
      [](CLI::App& sub) -> std::function<int()> {
        auto a = std::make_shared<TestArgs>();
        ssl::EvaluationConfig& c = a->config;
-       sub.add_option("--root_path", c.root_path, "Dataset root")->required();
+       sub.add_option("--root_path", c.root_path, "Dataset root")->capture_default_str();
        sub.add_option("--ckpt", c.ckpt, "Segmentation checkpoint (e.g. model/<exp>/round2_best.h5)")->required();
        sub.add_option("--test_list", c.test_list, "Split list under the root")->capture_default_str();
        sub.add_option("--stride_xy", c.stride_xy, "Sliding-window stride in x and y")->capture_default_str();
