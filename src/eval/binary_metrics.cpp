@@ -36,10 +36,6 @@ std::vector<double> directed(const Tensor& from_surface, const Tensor& to_surfac
   return d;
 }
 
-double dice_from(const OverlapCounts& c) {
-  return 2.0 * double(c.intersection) / double(c.a + c.b);  // 0/0 = NaN, as medpy
-}
-
 double jaccard_from(const OverlapCounts& c) {
   const int64_t union_count = c.a + c.b - c.intersection;
   return union_count == 0 ? 1.0 : double(c.intersection) / double(union_count);

@@ -6,27 +6,43 @@
 
 namespace semisam::eval {
 
+namespace {
+
+// The policy's answer when either mask is empty; nothing (false) when both have foreground.
+bool empty_mask_metrics(const OverlapCounts& c, EmptyMaskPolicy policy, BinaryMetrics& out) {
+  if (c.a > 0 && c.b > 0) return false;
+  if (policy == EmptyMaskPolicy::Validation) out = {0.0, 0.0, 0.0, 0.0};
+  else if (c.a == 0 && c.b == 0) out = {1.0, 1.0, 0.0, 0.0};
+  else out = {0.0, 0.0, 200.0, 100.0};
+  return true;
+}
+
+void check_label_maps(const Tensor& pred_labels, const Tensor& ref_labels, int num_classes,
+                      const char* op) {
+  check_mask(pred_labels, op, "predicted labels");
+  check_mask(ref_labels, op, "reference labels");
+  check_same_layout(pred_labels, ref_labels, op);
+  SEMISAM_CHECK(num_classes >= 2 && num_classes <= 256, op,
+                ": num_classes must be in [2, 256], got ", num_classes);
+}
+
+}  // namespace
+
 BinaryMetrics evaluate_binary(const Tensor& pred, const Tensor& ref, EmptyMaskPolicy policy,
                               const Spacing& spacing) {
   check_mask(pred, "evaluate_binary", "prediction");
   check_mask(ref, "evaluate_binary", "reference");
   check_same_layout(pred, ref, "evaluate_binary");
   check_spacing(spacing, "evaluate_binary");
-  const OverlapCounts c = overlap_counts(pred, ref);
-  if (c.a > 0 && c.b > 0) return binary_metrics(pred, ref, spacing);
-  if (policy == EmptyMaskPolicy::Validation) return {0.0, 0.0, 0.0, 0.0};
-  if (c.a == 0 && c.b == 0) return {1.0, 1.0, 0.0, 0.0};
-  return {0.0, 0.0, 200.0, 100.0};
+  BinaryMetrics empty;
+  if (empty_mask_metrics(overlap_counts(pred, ref), policy, empty)) return empty;
+  return binary_metrics(pred, ref, spacing);
 }
 
 std::vector<BinaryMetrics> evaluate_classes(const Tensor& pred_labels, const Tensor& ref_labels,
                                             int num_classes, EmptyMaskPolicy policy,
                                             const Spacing& spacing) {
-  check_mask(pred_labels, "evaluate_classes", "predicted labels");
-  check_mask(ref_labels, "evaluate_classes", "reference labels");
-  check_same_layout(pred_labels, ref_labels, "evaluate_classes");
-  SEMISAM_CHECK(num_classes >= 2 && num_classes <= 256,
-                "evaluate_classes: num_classes must be in [2, 256], got ", num_classes);
+  check_label_maps(pred_labels, ref_labels, num_classes, "evaluate_classes");
   std::vector<BinaryMetrics> rows;
   rows.reserve(size_t(num_classes - 1));
   for (int c = 1; c < num_classes; ++c) {
@@ -35,6 +51,20 @@ std::vector<BinaryMetrics> evaluate_classes(const Tensor& pred_labels, const Ten
     rows.push_back(evaluate_binary(pred, ref, policy, spacing));
   }
   return rows;
+}
+
+std::vector<double> class_dice(const Tensor& pred_labels, const Tensor& ref_labels,
+                               int num_classes, EmptyMaskPolicy policy) {
+  check_label_maps(pred_labels, ref_labels, num_classes, "class_dice");
+  std::vector<double> dice;
+  dice.reserve(size_t(num_classes - 1));
+  for (int c = 1; c < num_classes; ++c) {
+    const OverlapCounts counts = overlap_counts(labels_equal(pred_labels, uint8_t(c)),
+                                                labels_equal(ref_labels, uint8_t(c)));
+    BinaryMetrics empty;
+    dice.push_back(empty_mask_metrics(counts, policy, empty) ? empty.dice : dice_from(counts));
+  }
+  return dice;
 }
 
 MetricSummary summarize(const std::vector<BinaryMetrics>& rows) {

@@ -28,6 +28,12 @@ std::vector<BinaryMetrics> evaluate_classes(const Tensor& pred_labels, const Ten
                                             int num_classes, EmptyMaskPolicy policy,
                                             const Spacing& spacing = {});
 
+// Dice alone of classes 1..num_classes-1 under a policy, from overlap counts (no surface
+// distances): what validation and the pseudo-label quality report read. Entry c-1 = class c,
+// equal to evaluate_classes(...)[c-1].dice.
+std::vector<double> class_dice(const Tensor& pred_labels, const Tensor& ref_labels,
+                               int num_classes, EmptyMaskPolicy policy);
+
 struct MetricSummary {
   BinaryMetrics mean;
   BinaryMetrics std;  // population standard deviation (numpy's default ddof=0)

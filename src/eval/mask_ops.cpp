@@ -64,4 +64,8 @@ std::vector<double> values_at_nonzero(const Tensor& values, const Tensor& flags)
 #endif
 }
 
+double dice_from(const OverlapCounts& c) {
+  return 2.0 * double(c.intersection) / double(c.a + c.b);
+}
+
 }  // namespace semisam::eval

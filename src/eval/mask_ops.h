@@ -18,6 +18,8 @@ struct OverlapCounts {
 // 1 where labels == label, 0 elsewhere; same shape and device.
 Tensor labels_equal(const Tensor& labels, uint8_t label);
 OverlapCounts overlap_counts(const Tensor& a, const Tensor& b);
+// medpy's dc from the counts: 2·|A∩B| / (|A| + |B|); 0/0 = NaN, as medpy.
+double dice_from(const OverlapCounts& c);
 // values[i] at every i where flags[i] != 0, in C order, on the host (values float64, flags uint8).
 std::vector<double> values_at_nonzero(const Tensor& values, const Tensor& flags);
 

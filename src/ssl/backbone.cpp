@@ -10,6 +10,7 @@
 #include "kernels/random.h"
 #include "layers/lr.h"
 #include "ssl/backbone_parts.h"
+#include "ssl/schedules.h"
 
 namespace semisam::ssl {
 namespace {
@@ -63,6 +64,15 @@ double lr_after(const BackboneOptions& options, int64_t iterations_done) {
                 ": set_progress needs iterations_done >= 0, got ", iterations_done);
   if (iterations_done == 0) return options.base_lr;
   return layers::poly_lr(options.base_lr, iterations_done - 1, options.max_iterations);
+}
+
+StepReport scheduled_report(const BackboneOptions& options, int64_t iteration, double lr) {
+  StepReport report;
+  report.consistency_weight =
+      consistency_weight(iteration, options.consistency, options.consistency_rampup);
+  report.pseudo_weight = pseudo_label_weight(iteration, options.max_iterations);
+  report.lr = lr;
+  return report;
 }
 
 Tensor teacher_noise(const Tensor& like, Generator& gen, double std, double clip) {

@@ -8,7 +8,6 @@
 #include "models/discriminator3d.h"
 #include "ssl/backbone_parts.h"
 #include "ssl/losses.h"
-#include "ssl/schedules.h"
 
 namespace semisam::ssl::detail {
 namespace {
@@ -103,11 +102,7 @@ StepReport AdversarialBackbone::step(const Tensor& images, const Tensor& labels,
   check_batch(options_.name, images, labels, options_.labeled_bs);
   check_patch(images);
   const int64_t batch = images.size(0), labelled = options_.labeled_bs;
-  StepReport report;
-  report.consistency_weight =
-      consistency_weight(iteration, options_.consistency, options_.consistency_rampup);
-  report.pseudo_weight = pseudo_label_weight(iteration, options_.max_iterations);
-  report.lr = optimizer_->lr();
+  StepReport report = scheduled_report(options_, iteration, optimizer_->lr());
 
   // Phase 1: the network learns to make unlabelled predictions the discriminator takes for
   // labelled ones (target class 1); the discriminator judges without dropout.

@@ -7,7 +7,6 @@
 #include "layers/lr.h"
 #include "ssl/backbone_parts.h"
 #include "ssl/losses.h"
-#include "ssl/schedules.h"
 
 namespace semisam::ssl::detail {
 namespace {
@@ -43,11 +42,7 @@ DualTaskBackbone::DualTaskBackbone(const BackboneOptions& options)
 StepReport DualTaskBackbone::step(const Tensor& images, const Tensor& labels, int64_t iteration) {
   check_batch(options_.name, images, labels, options_.labeled_bs);
   const int64_t batch = images.size(0), labelled = options_.labeled_bs, rest = batch - labelled;
-  StepReport report;
-  report.consistency_weight =
-      consistency_weight(iteration, options_.consistency, options_.consistency_rampup);
-  report.pseudo_weight = pseudo_label_weight(iteration, options_.max_iterations);
-  report.lr = optimizer_->lr();
+  StepReport report = scheduled_report(options_, iteration, optimizer_->lr());
 
   network_->train();
   models::UNet3DOutput out = network_->forward(ag::Variable(images), dropout_gen_);

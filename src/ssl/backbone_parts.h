@@ -36,6 +36,9 @@ std::unique_ptr<layers::SGD> make_sgd(const layers::Module& network,
 // the first): what a resumed run continues with.
 double lr_after(const BackboneOptions& options, int64_t iterations_done);
 
+// A step's report with SPEC §4's loss weights for `iteration` and the rate the step runs at.
+StepReport scheduled_report(const BackboneOptions& options, int64_t iteration, double lr);
+
 // clamp(N(0, std²), −clip, clip) with `like`'s shape, dtype and device, drawn from `gen`.
 Tensor teacher_noise(const Tensor& like, Generator& gen, double std, double clip);
 

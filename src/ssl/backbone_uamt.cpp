@@ -3,13 +3,10 @@
 #include "autograd/ops.h"
 #include "kernels/elementwise.h"
 #include "kernels/shape_ops.h"
-#include "layers/ema.h"
-#include "layers/lr.h"
 #include "layers/softmax.h"
 #include "ssl/backbone_mean_teacher.h"
 #include "ssl/backbone_parts.h"
 #include "ssl/losses.h"
-#include "ssl/schedules.h"
 
 namespace semisam::ssl::detail {
 namespace {
@@ -47,11 +44,7 @@ StepReport UncertaintyMeanTeacherBackbone::step(const Tensor& images, const Tens
                                                 int64_t iteration) {
   check_batch(options_.name, images, labels, options_.labeled_bs);
   const int64_t batch = images.size(0), labelled = options_.labeled_bs;
-  StepReport report;
-  report.consistency_weight =
-      consistency_weight(iteration, options_.consistency, options_.consistency_rampup);
-  report.pseudo_weight = pseudo_label_weight(iteration, options_.max_iterations);
-  report.lr = mt_->optimizer().lr();
+  StepReport report = scheduled_report(options_, iteration, mt_->optimizer().lr());
 
   const Tensor unlabelled_images = images.narrow(0, labelled, batch - labelled);
   // The plain teacher input is drawn before the student runs, as in the reference.
@@ -79,13 +72,7 @@ StepReport UncertaintyMeanTeacherBackbone::step(const Tensor& images, const Tens
   ag::Variable total = ag::add(ag::add(supervised, ag::mul(consistency, report.consistency_weight)),
                                ag::mul(pseudo, report.pseudo_weight));
 
-  layers::SGD& optimizer = mt_->optimizer();
-  optimizer.zero_grad();
-  total.backward();
-  optimizer.step();
-  layers::ema_update(mt_->teacher().parameters(), mt_->student().parameters(),
-                     layers::ema_alpha(iteration, options_.ema_decay));
-  optimizer.set_lr(layers::poly_lr(options_.base_lr, iteration, options_.max_iterations));
+  mt_->apply_update(total, iteration);
 
   report.terms = {{"total", total.value()},
                   {"supervised", supervised.value()},

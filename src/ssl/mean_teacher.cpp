@@ -68,18 +68,22 @@ MeanTeacherLosses MeanTeacher::step(const Tensor& images, const Tensor& labels,
   ag::Variable total = ag::add(ag::add(supervised, ag::mul(consistency, out.consistency_weight)),
                                ag::mul(pseudo, out.pseudo_weight));
 
-  optimizer_->zero_grad();
-  total.backward();
-  optimizer_->step();
-  layers::ema_update(teacher_->parameters(), student_->parameters(),
-                     layers::ema_alpha(iteration, options_.ema_decay));
-  optimizer_->set_lr(layers::poly_lr(options_.base_lr, iteration, options_.max_iterations));
+  apply_update(total, iteration);
 
   out.total = total.value();
   out.supervised = supervised.value();
   out.consistency = consistency.value();
   out.pseudo = pseudo.value();
   return out;
+}
+
+void MeanTeacher::apply_update(const ag::Variable& total, int64_t iteration) {
+  optimizer_->zero_grad();
+  total.backward();
+  optimizer_->step();
+  layers::ema_update(teacher_->parameters(), student_->parameters(),
+                     layers::ema_alpha(iteration, options_.ema_decay));
+  optimizer_->set_lr(layers::poly_lr(options_.base_lr, iteration, options_.max_iterations));
 }
 
 }  // namespace semisam::ssl

@@ -42,6 +42,10 @@ class MeanTeacher {
   // labeled_bs cases, current pseudo-labels for the rest. Runs iteration `iteration` (0-based).
   MeanTeacherLosses step(const Tensor& images, const Tensor& labels, int64_t iteration);
 
+  // The end of an iteration, shared with the UA-MT backbone: backward of `total`, SGD step, EMA of
+  // the teacher, and the poly learning rate set after iteration `iteration`.
+  void apply_update(const ag::Variable& total, int64_t iteration);
+
   models::UNet3D& student() { return *student_; }
   models::UNet3D& teacher() { return *teacher_; }
   layers::SGD& optimizer() { return *optimizer_; }

@@ -104,10 +104,9 @@ double validation_dice(Backbone& backbone, const TrainingSet& set, const TrainCo
   int64_t count = 0;
   for (const io::Case& c : set.validation) {
     SlidingWindowResult result = sliding_window_predict(c.image, predictor, window);
-    for (const eval::BinaryMetrics& m :
-         eval::evaluate_classes(result.label, c.label, int(config.num_classes),
-                                eval::EmptyMaskPolicy::Validation)) {
-      sum += m.dice;
+    for (double dice : eval::class_dice(result.label, c.label, int(config.num_classes),
+                                        eval::EmptyMaskPolicy::Validation)) {
+      sum += dice;
       ++count;
     }
   }
@@ -161,11 +160,12 @@ RoundResult run_round(const RoundContext& ctx, int64_t round, const TrainingSet&
     if (done % config.log_interval == 0 || done == config.max_iterations || i == start) {
       std::string terms;
       for (const auto& [name, value] : report.terms) {
+        const double number = ops::item(value);  // a host sync: only on logged iterations
+        SEMISAM_CHECK(std::isfinite(number), "round ", round, " iteration ", done, ": the ",
+                      name, " loss is not finite (", number, ")");
         char item[64];
-        std::snprintf(item, sizeof item, " %s %.4f", name.c_str(), ops::item(value));
+        std::snprintf(item, sizeof item, " %s %.4f", name.c_str(), number);
         terms += item;
-        SEMISAM_CHECK(std::isfinite(ops::item(value)), "round ", round, " iteration ", done,
-                      ": the ", name, " loss is not finite (", ops::item(value), ")");
       }
       const double rate = double(done - start) / std::max(1e-9, ctx.log.elapsed_seconds() - started);
       ctx.log.line("round %lld iter %lld/%lld:%s | w_c %.4f w_p %.3f lr %.5f | %.2f it/s",

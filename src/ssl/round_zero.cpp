@@ -107,10 +107,10 @@ void log_pseudo_label_quality(const TrainConfig& config, const TrainingSet& set,
   int64_t cases = 0;
   for (size_t i = 0; i < pseudo_labels.size(); ++i) {
     if (i >= set.quality_labels.size() || !set.quality_labels[i].defined()) continue;
-    std::vector<eval::BinaryMetrics> rows =
-        eval::evaluate_classes(pseudo_labels[i], set.quality_labels[i], int(config.num_classes),
-                               eval::EmptyMaskPolicy::TestReport);
-    for (size_t c = 0; c < rows.size(); ++c) sum[c] += rows[c].dice;
+    const std::vector<double> dice =
+        eval::class_dice(pseudo_labels[i], set.quality_labels[i], int(config.num_classes),
+                         eval::EmptyMaskPolicy::TestReport);
+    for (size_t c = 0; c < dice.size(); ++c) sum[c] += dice[c];
     ++cases;
   }
   if (cases == 0) return;

@@ -12,6 +12,13 @@ using testing::Deviation;
 using testing::Fixtures;
 constexpr double kRelTol = 1e-12;
 
+// The multiclass fixture's expected rows per empty-mask policy.
+const struct {
+  EmptyMaskPolicy policy;
+  const char* record;
+} kMulticlassPolicies[] = {{EmptyMaskPolicy::TestReport, "multiclass/test_report"},
+                           {EmptyMaskPolicy::Validation, "multiclass/validation"}};
+
 void expect_row(Deviation& dev, const BinaryMetrics& m, const std::vector<double>& want,
                 size_t offset, const std::string& what) {
   EXPECT_TRUE(dev.add(m.dice, want[offset + 0], kRelTol)) << what << " dice " << m.dice;
@@ -67,12 +74,7 @@ TEST(ClassMetrics, PerClassMatchesFixture) {
   const Tensor pred = fx.mask("multiclass/pred"), ref = fx.mask("multiclass/ref");
   const std::vector<double> s = fx.f64("multiclass/spacing");
   const int k = int(fx.f64("multiclass/num_classes")[0]);
-  const struct {
-    EmptyMaskPolicy policy;
-    const char* record;
-  } policies[] = {{EmptyMaskPolicy::TestReport, "multiclass/test_report"},
-                  {EmptyMaskPolicy::Validation, "multiclass/validation"}};
-  for (const auto& p : policies) {
+  for (const auto& p : kMulticlassPolicies) {
     const std::vector<BinaryMetrics> rows = evaluate_classes(pred, ref, k, p.policy, {s[0], s[1], s[2]});
     ASSERT_EQ(rows.size(), size_t(k - 1));
     const std::vector<double> want = fx.f64(p.record);
@@ -85,6 +87,27 @@ TEST(ClassMetrics, PerClassMatchesFixture) {
       expect_row(dev, sum.std, fx.f64("multiclass/summary_std"), 0, "summary std");
     }
   }
+}
+
+TEST(ClassMetrics, DiceAloneMatchesTheMedpyFixtureUnderBothPolicies) {
+  // The multiclass fixture's records hold (dice, jaccard, hd95, asd) per class; class_dice must
+  // give the dice column, empty-mask rules included.
+  const Fixtures& fx = Fixtures::get();
+  Deviation dev("class_dice vs medpy + SPEC conventions");
+  const Tensor pred = fx.mask("multiclass/pred"), ref = fx.mask("multiclass/ref");
+  const int k = int(fx.f64("multiclass/num_classes")[0]);
+  for (const auto& p : kMulticlassPolicies) {
+    const std::vector<double> dice = class_dice(pred, ref, k, p.policy);
+    ASSERT_EQ(dice.size(), size_t(k - 1));
+    const std::vector<double> want = fx.f64(p.record);
+    for (size_t c = 0; c < dice.size(); ++c)
+      EXPECT_TRUE(dev.add(dice[c], want[4 * c], kRelTol))
+          << p.record << " class " << c + 1 << " dice " << dice[c];
+  }
+  const Tensor empty = Tensor::zeros({4, 4, 4}, DType::UInt8);
+  EXPECT_EQ(class_dice(empty, empty, 2, EmptyMaskPolicy::TestReport)[0], 1.0);
+  EXPECT_EQ(class_dice(empty, empty, 2, EmptyMaskPolicy::Validation)[0], 0.0);
+  EXPECT_THROW(class_dice(empty, empty, 1, EmptyMaskPolicy::TestReport), Error);
 }
 
 TEST(ClassMetrics, RejectsBadArguments) {
