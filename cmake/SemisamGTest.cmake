@@ -25,5 +25,7 @@ function(semisam_add_test_suite name dir)
   target_compile_definitions(${name} PRIVATE SEMISAM_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data")
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
   semisam_apply_flags(${name})
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 600)
+  # One CPU thread per test process: ctest runs suites side by side, and tests that need more
+  # threads (thread-count independence) set them explicitly.
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 600 ENVIRONMENT SEMISAM_THREADS=1)
 endfunction()

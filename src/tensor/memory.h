@@ -19,6 +19,10 @@ void* allocate_bytes(Device device, size_t bytes);
 void free_bytes(Device device, void* ptr, size_t bytes) noexcept;
 MemoryStats memory_stats(Device device);
 void reset_peak_memory(Device device);
+// The host caching allocator: bytes held in its free lists (not counted in memory_stats), and a
+// call that returns them to the system.
+size_t host_cached_bytes();
+void release_host_cache();
 // Test aid: when on, every new allocation is filled with 0xFF bytes (NaN for floating types), so
 // elements an op forgets to write show up.
 void set_allocation_poison(bool on);

@@ -1,8 +1,12 @@
-// Host allocation and, when the CUDA backend is not built, the host-only memory functions.
+// Host allocation (a caching allocator) and, when the CUDA backend is not built, the host-only
+// memory functions.
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <unordered_map>
+#include <vector>
 
 #include "tensor/error.h"
 #include "tensor/memory.h"
@@ -17,33 +21,106 @@ bool allocation_poison() { return poison_enabled.load(); }
 
 namespace detail {
 
+// The caching host allocator. A training step allocates the same sizes in every iteration, and
+// fresh large blocks come from mmap and are page-faulted in on first touch, every time. Freed
+// blocks of at least kCacheMinBytes are kept in free lists by rounded size and handed out again.
+// What the cache may hold is bounded by the high-water mark of live tensor bytes (at least
+// kCacheFloorBytes), so the process never holds more than about twice its peak live memory;
+// beyond that, freed blocks go back to the system. Small blocks are left to malloc, which caches
+// them already.
+constexpr size_t kCacheMinBytes = size_t(64) << 10;
+constexpr size_t kCacheFloorBytes = size_t(256) << 20;
+
+size_t rounded_size(size_t bytes) {
+  size_t unit = bytes >= kCacheMinBytes ? 4096 : 64;
+  size_t r = ((bytes + unit - 1) / unit) * unit;
+  return r == 0 ? 64 : r;
+}
+
 struct HostCounters {
   std::mutex mutex;
   MemoryStats stats;
+  std::unordered_map<size_t, std::vector<void*>> free_blocks;  // rounded size -> blocks
+  size_t cached_bytes = 0;
+  size_t live_high_water = 0;  // never reset, unlike stats.peak_bytes
 };
 HostCounters& host_counters() {
   static HostCounters counters;
   return counters;
 }
 
+void* take_cached(HostCounters& c, size_t rounded) {
+  auto it = c.free_blocks.find(rounded);
+  if (it == c.free_blocks.end() || it->second.empty()) return nullptr;
+  void* ptr = it->second.back();
+  it->second.pop_back();
+  c.cached_bytes -= rounded;
+  return ptr;
+}
+
+void release_cache_locked(HostCounters& c) {
+  for (auto& [size, blocks] : c.free_blocks)
+    for (void* p : blocks) std::free(p);
+  c.free_blocks.clear();
+  c.cached_bytes = 0;
+}
+
 void* host_allocate(size_t bytes) {
-  size_t rounded = ((bytes + 63) / 64) * 64;
-  void* ptr = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
+  const size_t rounded = rounded_size(bytes);
+  auto& c = host_counters();
+  void* ptr = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(c.mutex);
+    if (rounded >= kCacheMinBytes) ptr = take_cached(c, rounded);
+    c.stats.current_bytes += bytes;
+    c.stats.allocations += 1;
+    if (c.stats.current_bytes > c.stats.peak_bytes) c.stats.peak_bytes = c.stats.current_bytes;
+    if (c.stats.current_bytes > c.live_high_water) c.live_high_water = c.stats.current_bytes;
+  }
+  if (ptr == nullptr) ptr = std::aligned_alloc(64, rounded);
+  if (ptr == nullptr) {  // the system is out of memory: give the cache back and try once more
+    {
+      std::lock_guard<std::mutex> lock(c.mutex);
+      release_cache_locked(c);
+    }
+    ptr = std::aligned_alloc(64, rounded);
+  }
+  if (ptr == nullptr) {
+    std::lock_guard<std::mutex> lock(c.mutex);
+    c.stats.current_bytes -= bytes;
+  }
   SEMISAM_CHECK(ptr != nullptr, "out of host memory allocating ", bytes, " bytes");
   if (allocation_poison()) std::memset(ptr, 0xFF, bytes);
-  auto& c = host_counters();
-  std::lock_guard<std::mutex> lock(c.mutex);
-  c.stats.current_bytes += bytes;
-  c.stats.allocations += 1;
-  if (c.stats.current_bytes > c.stats.peak_bytes) c.stats.peak_bytes = c.stats.current_bytes;
   return ptr;
 }
 
 void host_free(void* ptr, size_t bytes) noexcept {
-  std::free(ptr);
+  const size_t rounded = rounded_size(bytes);
   auto& c = host_counters();
   std::lock_guard<std::mutex> lock(c.mutex);
   c.stats.current_bytes -= bytes;
+  const size_t limit = std::max(kCacheFloorBytes, c.live_high_water);
+  if (rounded >= kCacheMinBytes && c.cached_bytes + rounded <= limit) {
+    try {
+      c.free_blocks[rounded].push_back(ptr);
+      c.cached_bytes += rounded;
+      return;
+    } catch (...) {  // no memory for the list entry: free the block instead
+    }
+  }
+  std::free(ptr);
+}
+
+size_t host_cached_bytes() {
+  auto& c = host_counters();
+  std::lock_guard<std::mutex> lock(c.mutex);
+  return c.cached_bytes;
+}
+
+void host_release_cache() {
+  auto& c = host_counters();
+  std::lock_guard<std::mutex> lock(c.mutex);
+  release_cache_locked(c);
 }
 
 MemoryStats host_stats() {
@@ -59,6 +136,9 @@ void host_reset_peak() {
 }
 
 }  // namespace detail
+
+size_t host_cached_bytes() { return detail::host_cached_bytes(); }
+void release_host_cache() { detail::host_release_cache(); }
 
 #if !SEMISAM_HAS_CUDA
 static void require_cpu(Device device, const char* what) {

@@ -2,15 +2,23 @@
 #include "kernels/activation.h"
 #include "kernels/norm_common.h"
 
+#include "tensor/parallel.h"
+
 namespace semisam::ops::cpu {
+namespace {
+// Elements per chunk: enough work to amortise waking the pool.
+constexpr int64_t kElementGrain = int64_t(1) << 15;
+}  // namespace
 
 void activation(Activation a, const Tensor& x, double slope, const Tensor& out) {
   dispatch_floating(activation_name(a), x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* in = x.data<T>();
     T* o = out.data<T>();
-    for (int64_t i = 0, n = x.numel(); i < n; ++i)
-      o[i] = T(compute_t<T>(act::forward<double>(a, double(in[i]), slope)));
+    parallel_for(x.numel(), kElementGrain, [&](int64_t i0, int64_t i1) {
+      for (int64_t i = i0; i < i1; ++i)
+        o[i] = T(compute_t<T>(act::forward<double>(a, double(in[i]), slope)));
+    });
   });
 }
 
@@ -21,8 +29,10 @@ void activation_backward(Activation a, const Tensor& grad_out, const Tensor& sav
     const T* g = grad_out.data<T>();
     const T* s = saved.data<T>();
     T* d = dx.data<T>();
-    for (int64_t i = 0, n = saved.numel(); i < n; ++i)
-      d[i] = T(compute_t<T>(act::backward<double>(a, double(g[i]), double(s[i]), slope)));
+    parallel_for(saved.numel(), kElementGrain, [&](int64_t i0, int64_t i1) {
+      for (int64_t i = i0; i < i1; ++i)
+        d[i] = T(compute_t<T>(act::backward<double>(a, double(g[i]), double(s[i]), slope)));
+    });
   });
 }
 

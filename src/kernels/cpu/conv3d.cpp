@@ -1,11 +1,16 @@
-// CPU reference 3-D convolution: im2col / col2im around blocked matrix products. Tasks run on a
-// few threads and never write the same memory, and the weight gradient sums fixed groups of tasks
-// in double in a fixed order, so results do not depend on the thread count. float32 and float64;
-// half types compute through float32.
+// CPU 3-D convolution. float32 (and the half types, through float32) runs on oneDNN when the
+// build has it (cpu/conv3d_onednn.cpp); float64, and everything under
+// CpuKernels::Reference, runs the reference: im2col / col2im around blocked matrix products,
+// tasks on the shared pool that never write the same memory, the weight gradient summed over fixed
+// groups of tasks in double in a fixed order, so its results do not depend on the thread count.
+#include <type_traits>
 #include <vector>
 
 #include "kernels/conv3d.h"
 #include "kernels/copy.h"
+#include "kernels/cpu/conv3d_blas.h"
+#include "kernels/cpu/conv3d_onednn.h"
+#include "kernels/cpu_backend.h"
 #include "kernels/cpu/conv3d_gemm.h"
 #include "kernels/cpu/conv3d_im2col.h"
 
@@ -154,30 +159,67 @@ void with_float_types(const char* op, const std::vector<Tensor>& operands, const
   copy_(out, wide_out);
 }
 
+// The fast path applies: float32 compute, fast kernels selected and built, a shape oneDNN takes.
+template <typename T>
+bool fast_conv(DType dtype, const Shape& input, const Shape& weight, const Conv3dParams& params) {
+  if constexpr (std::is_same_v<T, float>) {
+    return use_fast_conv(dtype) && onednn::supports(input, weight, params);
+  } else {
+    return false;
+  }
+}
+
+// The weight gradient's fast path: im2col + OpenBLAS (faster than oneDNN 2.6's GEMM fallback for
+// this pass, docs/performance.md), oneDNN when the build has no OpenBLAS.
+template <typename T>
+bool fast_weight_grad_blas(DType dtype) {
+  if constexpr (std::is_same_v<T, float>) {
+    return use_fast_gemm(dtype) && use_fast_conv(dtype);
+  } else {
+    return false;
+  }
+}
+
 }  // namespace
 
 void conv3d_forward(const Tensor& input, const Tensor& weight, const Tensor& bias,
                     const Conv3dParams& params, const Tensor& out) {
   with_float_types("conv3d", {input, weight, bias}, out,
                    [&](auto tag, const std::vector<Tensor>& t, const Tensor& o) {
-                     forward_impl<decltype(tag)>(t[0], t[1], t[2], params, o);
+                     using T = decltype(tag);
+                     if (fast_conv<T>(out.dtype(), input.shape(), weight.shape(), params))
+                       onednn::conv3d_forward(t[0], t[1], t[2], params, o);
+                     else
+                       forward_impl<T>(t[0], t[1], t[2], params, o);
                    });
 }
 
 void conv3d_backward_input(const Tensor& grad_output, const Tensor& weight,
                            const Conv3dParams& params, const Tensor& grad_input) {
-  with_float_types("conv3d_backward_input", {grad_output, weight}, grad_input,
-                   [&](auto tag, const std::vector<Tensor>& t, const Tensor& o) {
-                     backward_input_impl<decltype(tag)>(t[0], t[1], params, o);
-                   });
+  with_float_types(
+      "conv3d_backward_input", {grad_output, weight}, grad_input,
+      [&](auto tag, const std::vector<Tensor>& t, const Tensor& o) {
+        using T = decltype(tag);
+        if (fast_conv<T>(grad_input.dtype(), grad_input.shape(), weight.shape(), params))
+          onednn::conv3d_backward_input(t[0], t[1], params, o);
+        else
+          backward_input_impl<T>(t[0], t[1], params, o);
+      });
 }
 
 void conv3d_backward_weight(const Tensor& grad_output, const Tensor& input,
                             const Conv3dParams& params, const Tensor& grad_weight) {
-  with_float_types("conv3d_backward_weight", {grad_output, input}, grad_weight,
-                   [&](auto tag, const std::vector<Tensor>& t, const Tensor& o) {
-                     backward_weight_impl<decltype(tag)>(t[0], t[1], params, o);
-                   });
+  with_float_types(
+      "conv3d_backward_weight", {grad_output, input}, grad_weight,
+      [&](auto tag, const std::vector<Tensor>& t, const Tensor& o) {
+        using T = decltype(tag);
+        if (fast_weight_grad_blas<T>(grad_weight.dtype()))
+          openblas::conv3d_backward_weight(t[0], t[1], params, o);
+        else if (fast_conv<T>(grad_weight.dtype(), input.shape(), grad_weight.shape(), params))
+          onednn::conv3d_backward_weight(t[0], t[1], params, o);
+        else
+          backward_weight_impl<T>(t[0], t[1], params, o);
+      });
 }
 
 void conv3d_backward_bias(const Tensor& grad_output, const Tensor& grad_bias) {

@@ -3,12 +3,9 @@
 #pragma once
 
 #include <algorithm>
-#include <atomic>
 #include <cstdint>
-#include <exception>
-#include <mutex>
-#include <thread>
-#include <vector>
+
+#include "tensor/parallel.h"
 
 namespace semisam::ops::cpu::conv_detail {
 
@@ -58,45 +55,21 @@ void transpose(const T* src, int64_t rows, int64_t cols, T* dst) {
           dst[c * rows + r] = src[r * cols + c];
 }
 
-// Threads the CPU convolution may use: the machine's cores, at most 16.
-inline int worker_count() {
-  unsigned hw = std::thread::hardware_concurrency();
-  return int(std::clamp<unsigned>(hw == 0 ? 1u : hw, 1u, 16u));
-}
-
-// Below this many multiply-adds in all, starting threads costs more than it saves.
+// Below this many multiply-adds in all, waking the pool costs more than it saves.
 constexpr int64_t kParallelWorkThreshold = int64_t(1) << 21;
 
-// Runs fn(task) for task in [0, count) on up to worker_count() threads (one thread when the
-// total work, in multiply-adds, is small). Tasks must write disjoint memory; which thread runs a
-// task never changes a result. The first exception thrown by a task is rethrown here after all
-// threads have finished.
+// Runs fn(task) for task in [0, count) on the shared pool (tensor/parallel.h), serially when the
+// total work, in multiply-adds, is small. Tasks must write disjoint memory; which thread runs a
+// task never changes a result. The first exception thrown by a task is rethrown here.
 template <typename Fn>
 void parallel_tasks(int64_t count, int64_t total_work, Fn&& fn) {
-  int threads =
-      total_work < kParallelWorkThreshold ? 1 : int(std::min<int64_t>(worker_count(), count));
-  if (threads <= 1) {
+  if (total_work < kParallelWorkThreshold) {
     for (int64_t t = 0; t < count; ++t) fn(t);
     return;
   }
-  std::atomic<int64_t> next{0};
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  auto worker = [&] {
-    for (int64_t t = next++; t < count; t = next++) {
-      try {
-        fn(t);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(failure_mutex);
-        if (!failure) failure = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back(worker);
-  worker();
-  for (auto& th : pool) th.join();
-  if (failure) std::rethrow_exception(failure);
+  semisam::parallel_for(count, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t t = begin; t < end; ++t) fn(t);
+  });
 }
 
 }  // namespace semisam::ops::cpu::conv_detail

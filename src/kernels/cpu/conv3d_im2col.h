@@ -57,10 +57,20 @@ void im2col(const ConvGeometry& g, const T* x, int64_t p0, int64_t count, T* col
               std::fill(row + j, row + j + run, T(0));
             } else {
               const T* xrow = xc + (id * g.in[1] + ih) * g.in[2];
-              for (int64_t r = 0; r < run; ++r) {
-                int64_t iw = (ow + r) * g.stride[2] - g.pad[2] + c;
-                row[j + r] = in_range(iw, g.in[2]) ? xrow[iw] : T(0);
+              // iw = (ow + r)·stride − pad + c lies inside [0, W) for r in [lo, hi): zeros, a
+              // plain (for stride 1, contiguous) copy, zeros.
+              const int64_t s = g.stride[2], first = ow * s - g.pad[2] + c;
+              int64_t lo = first >= 0 ? 0 : (-first + s - 1) / s;
+              int64_t hi = g.in[2] - first <= 0 ? 0 : (g.in[2] - first + s - 1) / s;
+              lo = std::min(lo, run);
+              hi = std::clamp(hi, lo, run);
+              std::fill(row + j, row + j + lo, T(0));
+              if (s == 1) {
+                std::copy(xrow + first + lo, xrow + first + hi, row + j + lo);
+              } else {
+                for (int64_t r = lo; r < hi; ++r) row[j + r] = xrow[first + r * s];
               }
+              std::fill(row + j + hi, row + j + run, T(0));
             }
             j += run;
             ow += run;

@@ -2,6 +2,8 @@
 #include "kernels/ema.h"
 #include "kernels/optim_rules.h"
 
+#include "tensor/parallel.h"
+
 namespace semisam::ops::cpu {
 
 void ema_update(const std::vector<Tensor>& targets, const std::vector<Tensor>& sources,
@@ -11,11 +13,15 @@ void ema_update(const std::vector<Tensor>& targets, const std::vector<Tensor>& s
     if (targets[k].dtype() == DType::Float64) {
       double* t = targets[k].data<double>();
       const double* s = sources[k].data<double>();
-      for (int64_t i = 0; i < n; ++i) optim_rule::ema<double>(t[i], s[i], alpha);
+      parallel_for(n, int64_t(1) << 15, [&](int64_t i0, int64_t i1) {
+        for (int64_t i = i0; i < i1; ++i) optim_rule::ema<double>(t[i], s[i], alpha);
+      });
     } else {
       float* t = targets[k].data<float>();
       const float* s = sources[k].data<float>();
-      for (int64_t i = 0; i < n; ++i) optim_rule::ema<float>(t[i], s[i], alpha);
+      parallel_for(n, int64_t(1) << 15, [&](int64_t i0, int64_t i1) {
+        for (int64_t i = i0; i < i1; ++i) optim_rule::ema<float>(t[i], s[i], alpha);
+      });
     }
   }
 }

@@ -1,10 +1,19 @@
-// CPU reference matmul: triple loop, floating sums in double.
+// CPU matmul. float32 runs on OpenBLAS when the build has it (cpu/matmul_openblas.cpp); float64,
+// the half types and everything under CpuKernels::Reference run the reference triple loop with
+// floating sums in double.
 #include "kernels/matmul.h"
+
+#include "kernels/cpu/matmul_openblas.h"
+#include "kernels/cpu_backend.h"
 
 namespace semisam::ops::cpu {
 
 void matmul(const Tensor& a, const Tensor& b, bool transpose_a, bool transpose_b,
             const Tensor& out) {
+  if (out.dtype() == DType::Float32 && use_fast_gemm(DType::Float32)) {
+    openblas::matmul(a, b, transpose_a, transpose_b, out);
+    return;
+  }
   int64_t batches = out.size(0), m = out.size(1), n = out.size(2);
   int64_t k = transpose_a ? a.size(1) : a.size(2);
   int64_t a_cols = a.size(2), b_cols = b.size(2);

@@ -1,8 +1,13 @@
-// CPU reference of the normalisations: plain loops, statistics and sums in double, two passes.
+// CPU normalisations: plain loops, statistics and sums in double (vectorised reductions, so the
+// order of the additions is the vector unit's, fixed for a build), two passes; independent planes
+// or rows spread over the shared pool (the layer-norm backward, used by no training step, stays
+// serial).
 #include <cmath>
 #include <vector>
 
 #include "kernels/norm.h"
+
+#include "tensor/parallel.h"
 
 namespace semisam::ops::cpu {
 
@@ -12,23 +17,27 @@ void instance_norm(const Tensor& x, int64_t planes, double eps, bool relu, const
   dispatch_floating("instance_norm", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     using S = acc_t<T>;
-    for (int64_t p = 0; p < planes; ++p) {
-      const T* in = x.data<T>() + p * m;
-      T* o = out.data<T>() + p * m;
-      double sum = 0;
-      for (int64_t i = 0; i < m; ++i) sum += double(in[i]);
-      double mu = sum / double(m);
-      double sq = 0;
-      for (int64_t i = 0; i < m; ++i) sq += (double(in[i]) - mu) * (double(in[i]) - mu);
-      double r = 1.0 / std::sqrt(sq / double(m) + eps);
-      mean.data<S>()[p] = S(mu);
-      rstd.data<S>()[p] = S(r);
-      for (int64_t i = 0; i < m; ++i) {
-        double v = (double(in[i]) - mu) * r;
-        if (relu && !(v > 0)) v = 0;
-        o[i] = T(compute_t<T>(v));
+    parallel_for(planes, 1, [&](int64_t p0, int64_t p1) {
+      for (int64_t p = p0; p < p1; ++p) {
+        const T* in = x.data<T>() + p * m;
+        T* o = out.data<T>() + p * m;
+        double sum = 0;
+#pragma omp simd reduction(+ : sum)
+        for (int64_t i = 0; i < m; ++i) sum += double(in[i]);
+        double mu = sum / double(m);
+        double sq = 0;
+#pragma omp simd reduction(+ : sq)
+        for (int64_t i = 0; i < m; ++i) sq += (double(in[i]) - mu) * (double(in[i]) - mu);
+        double r = 1.0 / std::sqrt(sq / double(m) + eps);
+        mean.data<S>()[p] = S(mu);
+        rstd.data<S>()[p] = S(r);
+        for (int64_t i = 0; i < m; ++i) {
+          double v = (double(in[i]) - mu) * r;
+          if (relu && !(v > 0)) v = 0;
+          o[i] = T(compute_t<T>(v));
+        }
       }
-    }
+    });
   });
 }
 
@@ -38,32 +47,37 @@ void instance_norm_backward(const Tensor& grad_out, const Tensor& x, const Tenso
   dispatch_floating("instance_norm_backward", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     using S = acc_t<T>;
-    for (int64_t p = 0; p < planes; ++p) {
-      const T* in = x.data<T>() + p * m;
-      const T* g = grad_out.data<T>() + p * m;
-      T* d = dx.data<T>() + p * m;
-      double mu = double(mean.data<S>()[p]), r = double(rstd.data<S>()[p]);
-      // With x̂ = (x − μ)·r and g' the gradient reaching x̂ (masked by the ReLU):
-      // dx = r·(g' − mean(g') − x̂·mean(g'·x̂)).
-      auto masked = [&](int64_t i, double xhat) { return relu && !(xhat > 0) ? 0.0 : double(g[i]); };
-      double sum_g = 0, sum_gx = 0;
-      for (int64_t i = 0; i < m; ++i) {
-        double xhat = (double(in[i]) - mu) * r;
-        double gi = masked(i, xhat);
-        sum_g += gi;
-        sum_gx += gi * xhat;
+    parallel_for(planes, 1, [&](int64_t p0, int64_t p1) {
+      for (int64_t p = p0; p < p1; ++p) {
+        const T* in = x.data<T>() + p * m;
+        const T* g = grad_out.data<T>() + p * m;
+        T* d = dx.data<T>() + p * m;
+        double mu = double(mean.data<S>()[p]), r = double(rstd.data<S>()[p]);
+        // With x̂ = (x − μ)·r and g' the gradient reaching x̂ (masked by the ReLU):
+        // dx = r·(g' − mean(g') − x̂·mean(g'·x̂)).
+        auto masked = [&](int64_t i, double xhat) {
+          return relu && !(xhat > 0) ? 0.0 : double(g[i]);
+        };
+        double sum_g = 0, sum_gx = 0;
+#pragma omp simd reduction(+ : sum_g, sum_gx)
+        for (int64_t i = 0; i < m; ++i) {
+          double xhat = (double(in[i]) - mu) * r;
+          double gi = masked(i, xhat);
+          sum_g += gi;
+          sum_gx += gi * xhat;
+        }
+        double mean_g = sum_g / double(m), mean_gx = sum_gx / double(m);
+        for (int64_t i = 0; i < m; ++i) {
+          double xhat = (double(in[i]) - mu) * r;
+          d[i] = T(compute_t<T>(r * (masked(i, xhat) - mean_g - xhat * mean_gx)));
+        }
       }
-      double mean_g = sum_g / double(m), mean_gx = sum_gx / double(m);
-      for (int64_t i = 0; i < m; ++i) {
-        double xhat = (double(in[i]) - mu) * r;
-        d[i] = T(compute_t<T>(r * (masked(i, xhat) - mean_g - xhat * mean_gx)));
-      }
-    }
+    });
   });
 }
 
-void layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, AxisSplit s,
-                double eps, const Tensor& out, const Tensor& mean, const Tensor& rstd) {
+void layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, AxisSplit s, double eps,
+                const Tensor& out, const Tensor& mean, const Tensor& rstd) {
   dispatch_floating("layer_norm", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     using S = acc_t<T>;
@@ -71,8 +85,9 @@ void layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, AxisS
     T* o = out.data<T>();
     const S* w = weight.data<S>();
     const S* b = bias.data<S>();
-    for (int64_t outer = 0; outer < s.outer; ++outer)
-      for (int64_t inner = 0; inner < s.inner; ++inner) {
+    parallel_for(s.outer * s.inner, grain_for(4 * s.size), [&](int64_t r0, int64_t r1) {
+      for (int64_t rr = r0; rr < r1; ++rr) {
+        const int64_t outer = rr / s.inner, inner = rr % s.inner;
         int64_t base = outer * s.size * s.inner + inner;
         double sum = 0;
         for (int64_t k = 0; k < s.size; ++k) sum += double(in[base + k * s.inner]);
@@ -91,6 +106,7 @@ void layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, AxisS
           o[base + k * s.inner] = T(compute_t<T>(xhat * double(w[k]) + double(b[k])));
         }
       }
+    });
   });
 }
 

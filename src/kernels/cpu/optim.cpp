@@ -1,13 +1,17 @@
 // CPU reference of the optimiser updates: the shared per-element rules over each tensor.
 #include "kernels/optim.h"
 
+#include "tensor/parallel.h"
+
 namespace semisam::ops::cpu {
 namespace {
 
 template <typename Fn>
 void by_param_dtype(DType dtype, Fn&& fn) {
-  if (dtype == DType::Float64) fn(double{});
-  else fn(float{});
+  if (dtype == DType::Float64)
+    fn(double{});
+  else
+    fn(float{});
 }
 
 }  // namespace
@@ -20,8 +24,11 @@ void sgd_step(const std::vector<SgdSlot>& slots, const optim_rule::SgdScalars& s
       const T* g = slot.grad.data<T>();
       T unused = T(0);
       T* buf = s.momentum != 0 ? slot.momentum_buffer.data<T>() : nullptr;
-      for (int64_t i = 0, n = slot.param.numel(); i < n; ++i)
-        optim_rule::sgd<T>(p[i], g[i], buf ? buf[i] : unused, slot.first, s);
+      parallel_for(slot.param.numel(), int64_t(1) << 15, [&](int64_t i0, int64_t i1) {
+        T unused_local = unused;
+        for (int64_t i = i0; i < i1; ++i)
+          optim_rule::sgd<T>(p[i], g[i], buf ? buf[i] : unused_local, slot.first, s);
+      });
     });
 }
 
@@ -35,8 +42,10 @@ void adam_step(const std::vector<AdamSlot>& slots, const optim_rule::AdamScalars
       const T* g = slot.grad.data<T>();
       T* m = slot.exp_avg.data<T>();
       T* v = slot.exp_avg_sq.data<T>();
-      for (int64_t i = 0, n = slot.param.numel(); i < n; ++i)
-        optim_rule::adam<T>(p[i], g[i], m[i], v[i], step_size, bias2_sqrt, s);
+      parallel_for(slot.param.numel(), int64_t(1) << 15, [&](int64_t i0, int64_t i1) {
+        for (int64_t i = i0; i < i1; ++i)
+          optim_rule::adam<T>(p[i], g[i], m[i], v[i], step_size, bias2_sqrt, s);
+      });
     });
 }
 

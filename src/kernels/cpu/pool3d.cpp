@@ -6,6 +6,8 @@
 #include "kernels/pool3d.h"
 #include "kernels/pool3d_window.h"
 
+#include "tensor/parallel.h"
+
 namespace semisam::ops::cpu {
 namespace {
 
@@ -13,22 +15,26 @@ using pool_detail::covering_windows;
 using pool_detail::make_pool_geometry;
 using pool_detail::PoolGeometry;
 
-// Calls fn(plane, od, oh, ow, output index) for every output element.
+// Calls fn(plane, od, oh, ow, output index) for every output element, planes spread over the
+// shared pool (each output is written by exactly one call).
 template <typename Fn>
 void for_each_output(const PoolGeometry& g, Fn&& fn) {
-  int64_t o = 0;
-  for (int64_t p = 0; p < g.planes; ++p)
-    for (int64_t od = 0; od < g.out[0]; ++od)
-      for (int64_t oh = 0; oh < g.out[1]; ++oh)
-        for (int64_t ow = 0; ow < g.out[2]; ++ow) fn(p, od, oh, ow, o++);
+  parallel_for(g.planes, 1, [&](int64_t p0, int64_t p1) {
+    int64_t o = p0 * g.out_volume;
+    for (int64_t p = p0; p < p1; ++p)
+      for (int64_t od = 0; od < g.out[0]; ++od)
+        for (int64_t oh = 0; oh < g.out[1]; ++oh)
+          for (int64_t ow = 0; ow < g.out[2]; ++ow) fn(p, od, oh, ow, o++);
+  });
 }
 
 // Calls fn(plane, input index, od, oh, ow, output index) for every (input element, window that
-// contains it) pair, windows in increasing output order; fn_done(input index) after each input.
+// contains it) pair of planes [p0, p1), windows in increasing output order; fn_done(input index)
+// after each input.
 template <typename Fn, typename Done>
-void for_each_cover(const PoolGeometry& g, Fn&& fn, Done&& done) {
-  int64_t i = 0;
-  for (int64_t p = 0; p < g.planes; ++p)
+void for_each_cover(const PoolGeometry& g, int64_t p0, int64_t p1, Fn&& fn, Done&& done) {
+  int64_t i = p0 * g.in_volume;
+  for (int64_t p = p0; p < p1; ++p)
     for (int64_t d = 0; d < g.in[0]; ++d)
       for (int64_t h = 0; h < g.in[1]; ++h)
         for (int64_t w = 0; w < g.in[2]; ++w, ++i) {
@@ -85,16 +91,18 @@ void max_pool3d_backward(const Tensor& grad_output, const Tensor& indices,
     const T* dy = grad_output.data<T>();
     const int64_t* idx = indices.data<int64_t>();
     T* dx = grad_input.data<T>();
-    C acc = 0;
-    for_each_cover(
-        g,
-        [&](int64_t p, int64_t i, int64_t, int64_t, int64_t, int64_t o) {
-          if (idx[o] == i - p * g.in_volume) acc += C(dy[o]);
-        },
-        [&](int64_t i) {
-          dx[i] = T(acc);
-          acc = 0;
-        });
+    parallel_for(g.planes, 1, [&](int64_t p0, int64_t p1) {
+      C acc = 0;
+      for_each_cover(
+          g, p0, p1,
+          [&](int64_t p, int64_t i, int64_t, int64_t, int64_t, int64_t o) {
+            if (idx[o] == i - p * g.in_volume) acc += C(dy[o]);
+          },
+          [&](int64_t i) {
+            dx[i] = T(acc);
+            acc = 0;
+          });
+    });
   });
 }
 
@@ -127,13 +135,16 @@ void avg_pool3d_backward(const Tensor& grad_output, const Pool3dParams& params,
     const T* dy = grad_output.data<T>();
     T* dx = grad_input.data<T>();
     const C count = C(g.kernel[0] * g.kernel[1] * g.kernel[2]);
-    C acc = 0;
-    for_each_cover(
-        g, [&](int64_t, int64_t, int64_t, int64_t, int64_t, int64_t o) { acc += C(dy[o]); },
-        [&](int64_t i) {
-          dx[i] = T(acc / count);
-          acc = 0;
-        });
+    parallel_for(g.planes, 1, [&](int64_t p0, int64_t p1) {
+      C acc = 0;
+      for_each_cover(
+          g, p0, p1,
+          [&](int64_t, int64_t, int64_t, int64_t, int64_t, int64_t o) { acc += C(dy[o]); },
+          [&](int64_t i) {
+            dx[i] = T(acc / count);
+            acc = 0;
+          });
+    });
   });
 }
 

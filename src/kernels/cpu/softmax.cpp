@@ -1,8 +1,10 @@
-// CPU reference of softmax and log-softmax: per row, max, sum of exponentials and output in
-// double.
+// CPU softmax and log-softmax: per row, max, sum of exponentials and output in double; rows
+// spread over the shared pool.
 #include <cmath>
 
 #include "kernels/softmax.h"
+
+#include "tensor/parallel.h"
 
 namespace semisam::ops::cpu {
 
@@ -11,8 +13,9 @@ void softmax(const Tensor& x, AxisSplit s, bool log, const Tensor& out) {
     using T = decltype(tag);
     const T* in = x.data<T>();
     T* o = out.data<T>();
-    for (int64_t outer = 0; outer < s.outer; ++outer)
-      for (int64_t inner = 0; inner < s.inner; ++inner) {
+    parallel_for(s.outer * s.inner, grain_for(4 * s.size), [&](int64_t r0, int64_t r1) {
+      for (int64_t r = r0; r < r1; ++r) {
+        const int64_t outer = r / s.inner, inner = r % s.inner;
         int64_t base = outer * s.size * s.inner + inner;
         double mx = -INFINITY;
         for (int64_t k = 0; k < s.size; ++k) mx = std::max(mx, double(in[base + k * s.inner]));
@@ -25,6 +28,7 @@ void softmax(const Tensor& x, AxisSplit s, bool log, const Tensor& out) {
           o[base + k * s.inner] = T(compute_t<T>(v));
         }
       }
+    });
   });
 }
 
@@ -35,8 +39,9 @@ void softmax_backward(const Tensor& grad_out, const Tensor& out, AxisSplit s, bo
     const T* g = grad_out.data<T>();
     const T* y = out.data<T>();
     T* d = dx.data<T>();
-    for (int64_t outer = 0; outer < s.outer; ++outer)
-      for (int64_t inner = 0; inner < s.inner; ++inner) {
+    parallel_for(s.outer * s.inner, grain_for(4 * s.size), [&](int64_t r0, int64_t r1) {
+      for (int64_t r = r0; r < r1; ++r) {
+        const int64_t outer = r / s.inner, inner = r % s.inner;
         int64_t base = outer * s.size * s.inner + inner;
         // softmax: dx = y·(g − Σ g·y); log-softmax: dx = g − exp(y)·Σ g.
         double dot = 0;
@@ -51,6 +56,7 @@ void softmax_backward(const Tensor& grad_out, const Tensor& out, AxisSplit s, bo
           d[e] = T(compute_t<T>(v));
         }
       }
+    });
   });
 }
 

@@ -5,6 +5,8 @@
 #include "kernels/upsample.h"
 #include "kernels/upsample_index.h"
 
+#include "tensor/parallel.h"
+
 namespace semisam::ops::cpu {
 namespace {
 
@@ -42,20 +44,22 @@ void upsample_trilinear2x_forward(const Tensor& input, const Tensor& out) {
     using C = compute_t<T>;
     auto td = axis_taps<C>(D), th = axis_taps<C>(H), tw = axis_taps<C>(W);
     const T* x = input.data<T>();
-    T* y = out.data<T>();
-    for (int64_t p = 0; p < planes; ++p) {
-      const T* xp = x + p * D * H * W;
-      auto at = [&](int64_t d, int64_t h, int64_t w) { return C(xp[(d * H + h) * W + w]); };
-      for (const auto& a : td)
-        for (const auto& b : th)
-          for (const auto& c : tw) {
-            C v0 = b.w0 * (c.w0 * at(a.i0, b.i0, c.i0) + c.w1 * at(a.i0, b.i0, c.i1)) +
-                   b.w1 * (c.w0 * at(a.i0, b.i1, c.i0) + c.w1 * at(a.i0, b.i1, c.i1));
-            C v1 = b.w0 * (c.w0 * at(a.i1, b.i0, c.i0) + c.w1 * at(a.i1, b.i0, c.i1)) +
-                   b.w1 * (c.w0 * at(a.i1, b.i1, c.i0) + c.w1 * at(a.i1, b.i1, c.i1));
-            *y++ = T(a.w0 * v0 + a.w1 * v1);
-          }
-    }
+    parallel_for(planes, 1, [&](int64_t p0, int64_t p1) {
+      T* y = out.data<T>() + p0 * 8 * D * H * W;
+      for (int64_t p = p0; p < p1; ++p) {
+        const T* xp = x + p * D * H * W;
+        auto at = [&](int64_t d, int64_t h, int64_t w) { return C(xp[(d * H + h) * W + w]); };
+        for (const auto& a : td)
+          for (const auto& b : th)
+            for (const auto& c : tw) {
+              C v0 = b.w0 * (c.w0 * at(a.i0, b.i0, c.i0) + c.w1 * at(a.i0, b.i0, c.i1)) +
+                     b.w1 * (c.w0 * at(a.i0, b.i1, c.i0) + c.w1 * at(a.i0, b.i1, c.i1));
+              C v1 = b.w0 * (c.w0 * at(a.i1, b.i0, c.i0) + c.w1 * at(a.i1, b.i0, c.i1)) +
+                     b.w1 * (c.w0 * at(a.i1, b.i1, c.i0) + c.w1 * at(a.i1, b.i1, c.i1));
+              *y++ = T(a.w0 * v0 + a.w1 * v1);
+            }
+      }
+    });
   });
 }
 
@@ -68,27 +72,29 @@ void upsample_trilinear2x_backward(const Tensor& grad_output, const Tensor& grad
     using C = compute_t<T>;
     AxisReaders<C> rd(D), rh(H), rw(W);
     const T* dy = grad_output.data<T>();
-    T* dx = grad_input.data<T>();
-    for (int64_t p = 0; p < planes; ++p) {
-      const T* g = dy + p * 8 * D * H * W;
-      for (int64_t d = 0; d < D; ++d)
-        for (int64_t h = 0; h < H; ++h)
-          for (int64_t w = 0; w < W; ++w) {
-            C acc = 0;
-            for (int a = 0; a < rd.count[size_t(d)]; ++a) {
-              int64_t od = rd.outputs[size_t(d) * 6 + size_t(a)];
-              C wa = rd.weights[size_t(d) * 6 + size_t(a)];
-              for (int b = 0; b < rh.count[size_t(h)]; ++b) {
-                int64_t oh = rh.outputs[size_t(h) * 6 + size_t(b)];
-                C wb = rh.weights[size_t(h) * 6 + size_t(b)];
-                for (int c = 0; c < rw.count[size_t(w)]; ++c)
-                  acc += wa * wb * rw.weights[size_t(w) * 6 + size_t(c)] *
-                         C(g[(od * OH + oh) * OW + rw.outputs[size_t(w) * 6 + size_t(c)]]);
+    parallel_for(planes, 1, [&](int64_t p0, int64_t p1) {
+      T* dx = grad_input.data<T>() + p0 * D * H * W;
+      for (int64_t p = p0; p < p1; ++p) {
+        const T* g = dy + p * 8 * D * H * W;
+        for (int64_t d = 0; d < D; ++d)
+          for (int64_t h = 0; h < H; ++h)
+            for (int64_t w = 0; w < W; ++w) {
+              C acc = 0;
+              for (int a = 0; a < rd.count[size_t(d)]; ++a) {
+                int64_t od = rd.outputs[size_t(d) * 6 + size_t(a)];
+                C wa = rd.weights[size_t(d) * 6 + size_t(a)];
+                for (int b = 0; b < rh.count[size_t(h)]; ++b) {
+                  int64_t oh = rh.outputs[size_t(h) * 6 + size_t(b)];
+                  C wb = rh.weights[size_t(h) * 6 + size_t(b)];
+                  for (int c = 0; c < rw.count[size_t(w)]; ++c)
+                    acc += wa * wb * rw.weights[size_t(w) * 6 + size_t(c)] *
+                           C(g[(od * OH + oh) * OW + rw.outputs[size_t(w) * 6 + size_t(c)]]);
+                }
               }
+              *dx++ = T(acc);
             }
-            *dx++ = T(acc);
-          }
-    }
+      }
+    });
   });
 }
 
