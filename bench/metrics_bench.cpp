@@ -18,6 +18,7 @@
 #include <cuda_runtime.h>
 #endif
 
+#include "bench_masks.h"
 #include "eval/binary_metrics.h"
 #include "eval/class_metrics.h"
 #include "eval/edt.h"
@@ -31,24 +32,6 @@ using namespace semisam;
 using namespace semisam::eval;
 
 namespace {
-
-// An ellipsoid whose radius is modulated by a few smooth harmonics: an atrium-like blob.
-Tensor blob_mask(const Shape& shape, double shift, double phase) {
-  Tensor t = Tensor::empty(shape, DType::UInt8);
-  uint8_t* m = t.data<uint8_t>();
-  const double cx = shape[0] / 2.0 + shift, cy = shape[1] / 2.0, cz = shape[2] / 2.0;
-  for (int64_t x = 0; x < shape[0]; ++x)
-    for (int64_t y = 0; y < shape[1]; ++y)
-      for (int64_t z = 0; z < shape[2]; ++z) {
-        const double dx = (x - cx) / 45.0, dy = (y - cy) / 38.0, dz = (z - cz) / 26.0;
-        const double r = std::sqrt(dx * dx + dy * dy + dz * dz);
-        const double theta = std::atan2(dy, dx), phi = std::atan2(dz, std::hypot(dx, dy));
-        const double wobble = 0.08 * std::sin(3 * theta + phase) * std::cos(2 * phi) +
-                              0.05 * std::sin(5 * theta - 2 * phase) * std::sin(3 * phi);
-        m[(x * shape[1] + y) * shape[2] + z] = r < 1.0 + wobble ? 1 : 0;
-      }
-  return t;
-}
 
 Tensor to_device(const Tensor& t, Device device) {
   Tensor out = Tensor::empty(t.shape(), t.dtype(), device);
@@ -134,7 +117,8 @@ int main(int argc, char** argv) {
   }
   const Shape shape{160, 160, 96};
   const Spacing spacing{0.625, 0.625, 0.625};
-  const Tensor pred_cpu = blob_mask(shape, 0.0, 0.0), ref_cpu = blob_mask(shape, 2.5, 0.6);
+  const Tensor pred_cpu = bench::blob_mask(shape, 0.0, 0.0),
+               ref_cpu = bench::blob_mask(shape, 2.5, 0.6);
   int64_t fg = 0;
   for (int64_t i = 0; i < pred_cpu.numel(); ++i) fg += pred_cpu.data<uint8_t>()[i];
 
