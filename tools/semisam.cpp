@@ -6,6 +6,7 @@
 
 #include "command_registry.h"
 #include "tensor/error.h"
+#include "tensor/parallel.h"
 
 namespace semisam::tools {
 std::vector<Command>& command_registry() {
@@ -26,13 +27,19 @@ int main(int argc, char** argv) {
   std::sort(commands.begin(), commands.end(),
             [](const Command& a, const Command& b) { return a.name < b.name; });
   std::map<CLI::App*, std::function<int()>> runners;
+  int threads = 0;  // 0: every core this process may use
   for (auto& command : commands) {
     CLI::App* sub = app.add_subcommand(command.name, command.description);
     runners[sub] = command.setup(*sub);
+    sub->add_option("--threads", threads,
+                    "CPU threads for every op (default: the cores this process may use, as "
+                    "taskset and container limits allow; results do not depend on it)")
+        ->check(CLI::PositiveNumber);
   }
   for (int i = 0; i < argc; ++i) invocation() += (i ? " " : "") + std::string(argv[i]);
   CLI11_PARSE(app, argc, argv);
   try {
+    semisam::set_cpu_threads(threads > 0 ? threads : semisam::available_cores());
     for (auto& [sub, run] : runners)
       if (sub->parsed()) return run();
   } catch (const std::exception& e) {

@@ -6,12 +6,15 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include <cmath>
 #include <string>
 
 #include "common/error_text.h"
 #include "common/temp_dir.h"
 #include "common/test_util.h"
+#include "kernels/cpu_backend.h"
 #include "ssl/toy_batch.h"
 #include "io/checkpoint.h"
 #include "kernels/copy.h"
@@ -48,6 +51,14 @@ std::vector<double> all_terms(const ssl::StepReport& r) {
 class EachBackbone : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(EachBackbone, SupervisedLossFallsOnAToyProblem) {
+  // DTC's consistency term passes the SDF head through sigmoid(−1500·x), which magnifies every
+  // rounding difference 1500-fold; on this 30-step toy at lr 0.1 the trajectory then depends on
+  // the last bit of each convolution (with the CPU fast paths it stays on a plateau that the
+  // reference loops leave, and disabling any single fast op flips it back). The fast paths are
+  // checked op by op against float64 in tests/kernels; here DTC runs on the reference loops so
+  // the test judges learning, not rounding.
+  std::optional<ops::CpuKernelsGuard> kernels;
+  if (GetParam() == "dtc") kernels.emplace(ops::CpuKernels::Reference);
   auto b = ssl::make_backbone(tiny_options(GetParam()));
   Tensor images, labels;
   test::toy_batch(images, labels);

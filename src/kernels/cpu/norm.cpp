@@ -11,31 +11,70 @@
 
 namespace semisam::ops::cpu {
 
+namespace {
+
+// One plane of the instance norm: mean, centred variance, x̂ = (x − μ)·r (and the ReLU), all in
+// double. Relu is a template parameter and the ReLU a select, so every loop is branch-free and
+// vectorises.
+template <bool Relu, typename T>
+void instance_norm_plane(const T* in, T* o, int64_t m, double eps, double& mean_out,
+                         double& rstd_out) {
+  double sum = 0;
+#pragma omp simd reduction(+ : sum)
+  for (int64_t i = 0; i < m; ++i) sum += double(in[i]);
+  const double mu = sum / double(m);
+  double sq = 0;
+#pragma omp simd reduction(+ : sq)
+  for (int64_t i = 0; i < m; ++i) sq += (double(in[i]) - mu) * (double(in[i]) - mu);
+  const double r = 1.0 / std::sqrt(sq / double(m) + eps);
+  mean_out = mu;
+  rstd_out = r;
+#pragma omp simd
+  for (int64_t i = 0; i < m; ++i) {
+    double v = (double(in[i]) - mu) * r;
+    if constexpr (Relu) v = v > 0 ? v : 0.0;  // NaN → 0, as !(v > 0)
+    o[i] = T(compute_t<T>(v));
+  }
+}
+
+// With x̂ = (x − μ)·r and g' the gradient reaching x̂ (masked by the ReLU where x̂ ≤ 0):
+// dx = r·(g' − mean(g') − x̂·mean(g'·x̂)).
+template <bool Relu, typename T>
+void instance_norm_backward_plane(const T* g, const T* in, T* d, int64_t m, double mu, double r) {
+  double sum_g = 0, sum_gx = 0;
+#pragma omp simd reduction(+ : sum_g, sum_gx)
+  for (int64_t i = 0; i < m; ++i) {
+    const double xhat = (double(in[i]) - mu) * r;
+    const double gi = !Relu || xhat > 0 ? double(g[i]) : 0.0;
+    sum_g += gi;
+    sum_gx += gi * xhat;
+  }
+  const double mean_g = sum_g / double(m), mean_gx = sum_gx / double(m);
+#pragma omp simd
+  for (int64_t i = 0; i < m; ++i) {
+    const double xhat = (double(in[i]) - mu) * r;
+    const double gi = !Relu || xhat > 0 ? double(g[i]) : 0.0;
+    d[i] = T(compute_t<T>(r * (gi - mean_g - xhat * mean_gx)));
+  }
+}
+
+}  // namespace
+
 void instance_norm(const Tensor& x, int64_t planes, double eps, bool relu, const Tensor& out,
                    const Tensor& mean, const Tensor& rstd) {
-  int64_t m = x.numel() / planes;
+  const int64_t m = x.numel() / planes;
   dispatch_floating("instance_norm", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     using S = acc_t<T>;
     parallel_for(planes, 1, [&](int64_t p0, int64_t p1) {
       for (int64_t p = p0; p < p1; ++p) {
-        const T* in = x.data<T>() + p * m;
-        T* o = out.data<T>() + p * m;
-        double sum = 0;
-#pragma omp simd reduction(+ : sum)
-        for (int64_t i = 0; i < m; ++i) sum += double(in[i]);
-        double mu = sum / double(m);
-        double sq = 0;
-#pragma omp simd reduction(+ : sq)
-        for (int64_t i = 0; i < m; ++i) sq += (double(in[i]) - mu) * (double(in[i]) - mu);
-        double r = 1.0 / std::sqrt(sq / double(m) + eps);
+        double mu = 0, r = 0;
+        if (relu)
+          instance_norm_plane<true>(x.data<T>() + p * m, out.data<T>() + p * m, m, eps, mu, r);
+        else
+          instance_norm_plane<false>(x.data<T>() + p * m, out.data<T>() + p * m, m, eps, mu, r);
         mean.data<S>()[p] = S(mu);
         rstd.data<S>()[p] = S(r);
-        for (int64_t i = 0; i < m; ++i) {
-          double v = (double(in[i]) - mu) * r;
-          if (relu && !(v > 0)) v = 0;
-          o[i] = T(compute_t<T>(v));
-        }
       }
     });
   });
@@ -43,7 +82,7 @@ void instance_norm(const Tensor& x, int64_t planes, double eps, bool relu, const
 
 void instance_norm_backward(const Tensor& grad_out, const Tensor& x, const Tensor& mean,
                             const Tensor& rstd, int64_t planes, bool relu, const Tensor& dx) {
-  int64_t m = x.numel() / planes;
+  const int64_t m = x.numel() / planes;
   dispatch_floating("instance_norm_backward", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     using S = acc_t<T>;
@@ -52,25 +91,11 @@ void instance_norm_backward(const Tensor& grad_out, const Tensor& x, const Tenso
         const T* in = x.data<T>() + p * m;
         const T* g = grad_out.data<T>() + p * m;
         T* d = dx.data<T>() + p * m;
-        double mu = double(mean.data<S>()[p]), r = double(rstd.data<S>()[p]);
-        // With x̂ = (x − μ)·r and g' the gradient reaching x̂ (masked by the ReLU):
-        // dx = r·(g' − mean(g') − x̂·mean(g'·x̂)).
-        auto masked = [&](int64_t i, double xhat) {
-          return relu && !(xhat > 0) ? 0.0 : double(g[i]);
-        };
-        double sum_g = 0, sum_gx = 0;
-#pragma omp simd reduction(+ : sum_g, sum_gx)
-        for (int64_t i = 0; i < m; ++i) {
-          double xhat = (double(in[i]) - mu) * r;
-          double gi = masked(i, xhat);
-          sum_g += gi;
-          sum_gx += gi * xhat;
-        }
-        double mean_g = sum_g / double(m), mean_gx = sum_gx / double(m);
-        for (int64_t i = 0; i < m; ++i) {
-          double xhat = (double(in[i]) - mu) * r;
-          d[i] = T(compute_t<T>(r * (masked(i, xhat) - mean_g - xhat * mean_gx)));
-        }
+        const double mu = double(mean.data<S>()[p]), r = double(rstd.data<S>()[p]);
+        if (relu)
+          instance_norm_backward_plane<true>(g, in, d, m, mu, r);
+        else
+          instance_norm_backward_plane<false>(g, in, d, m, mu, r);
       }
     });
   });

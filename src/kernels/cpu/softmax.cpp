@@ -1,14 +1,46 @@
-// CPU softmax and log-softmax: per row, max, sum of exponentials and output in double; rows
-// spread over the shared pool.
+// CPU softmax and log-softmax: per row, max, sum of exponentials and output in double (the
+// reference), or the float32 fast path below; rows spread over the shared pool.
+#include <algorithm>
 #include <cmath>
 
+#include "kernels/cpu_backend.h"
 #include "kernels/softmax.h"
 
 #include "tensor/parallel.h"
 
 namespace semisam::ops::cpu {
 
+namespace {
+
+// The float32 fast path of softmax (not log-softmax): one exponential per element, in float
+// (expf, within an ulp), stored and rescaled, the sum still in double. The reference computes each
+// exponential twice in double; the two differ by about one float ulp.
+void softmax_float(const float* in, float* o, AxisSplit s) {
+  parallel_for(s.outer * s.inner, grain_for(8 * s.size), [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      const int64_t outer = r / s.inner, inner = r % s.inner;
+      const float* x = in + outer * s.size * s.inner + inner;
+      float* y = o + outer * s.size * s.inner + inner;
+      float mx = -INFINITY;
+      for (int64_t k = 0; k < s.size; ++k) mx = std::max(mx, x[k * s.inner]);
+      double sum = 0;
+      for (int64_t k = 0; k < s.size; ++k) {
+        const float e = std::exp(x[k * s.inner] - mx);
+        y[k * s.inner] = e;
+        sum += double(e);
+      }
+      for (int64_t k = 0; k < s.size; ++k) y[k * s.inner] = float(double(y[k * s.inner]) / sum);
+    }
+  });
+}
+
+}  // namespace
+
 void softmax(const Tensor& x, AxisSplit s, bool log, const Tensor& out) {
+  if (!log && x.dtype() == DType::Float32 && cpu_kernels() == CpuKernels::Fast) {
+    softmax_float(x.data<float>(), out.data<float>(), s);
+    return;
+  }
   dispatch_floating("softmax", x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* in = x.data<T>();
