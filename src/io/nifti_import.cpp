@@ -18,10 +18,12 @@ bool import_case(const NiftiCaseFiles& c, const ImportOptions& options) {
   const std::string target = case_path(options.output_root, c.name);
   if (!options.overwrite && fs::exists(target)) return false;
   NiftiImage image = read_nifti_scan(c.image);
+  if (options.normalization == Normalization::ZScore) zscore_normalize(image.voxels, c.image);
   Tensor label;
   if (!c.label.empty()) label = read_nifti_label_for(c.label, c.image, image.header).voxels;
   write_case_file(target, image.voxels, label, "image", "label", [&](const h5::Group& root) {
     write_geometry_attributes(root, image.header, c.image);
+    root.set_attribute("normalization", normalization_name(options.normalization));
   });
   return true;
 }

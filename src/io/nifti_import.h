@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "io/intensity.h"
 #include "io/nifti_dataset.h"
 
 namespace semisam::io {
@@ -21,6 +22,9 @@ struct ImportOptions {
   int64_t val_count = -1;   // labelled training cases held out for val.txt; -1: 20% (at least 1
                             // when there are 2 or more labelled cases)
   bool overwrite = false;   // replace case files that exist (else they are kept)
+  // Images are z-score normalised per case by default, as the reference's HDF5 images are
+  // (io/intensity.h); the choice is recorded in each file's `normalization` attribute.
+  Normalization normalization = Normalization::ZScore;
 };
 
 struct ImportResult {

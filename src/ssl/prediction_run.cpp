@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "io/dataset.h"
+#include "io/intensity.h"
 #include "io/nifti_dataset.h"
 #include "io/scan_geometry.h"
 #include "kernels/copy.h"
@@ -21,13 +22,19 @@ struct Scan {
   io::ScanGeometry geometry;
 };
 
-Scan read_scan(const PredictionInput& input, const std::string& image_key) {
-  if (io::is_nifti_path(input.path)) {
+Scan read_scan(const PredictionInput& input, const PredictionConfig& config) {
+  Scan scan;
+  const bool nifti = io::is_nifti_path(input.path);
+  if (nifti) {
     io::NiftiImage image = io::read_nifti_scan(input.path);
-    return {image.voxels, io::geometry_of(image.header)};
+    scan = {image.voxels, io::geometry_of(image.header)};
+  } else {
+    io::Case c = io::load_image_file(input.path, input.name, config.image_key);
+    scan = {c.image, c.geometry};
   }
-  io::Case c = io::load_image_file(input.path, input.name, image_key);
-  return {c.image, c.geometry};
+  const bool zscore = config.normalize == "auto" ? nifti : config.normalize == "zscore";
+  if (zscore) io::zscore_normalize(scan.image, input.path);
+  return scan;
 }
 
 // The averaged probabilities without the sliding window's padding: [X, Y, Z, C] on the CPU.
@@ -53,6 +60,9 @@ std::string uncertainty_path(const std::string& output, const std::string& name)
 PredictionOutcome run_prediction(const PredictionConfig& config, RunLog& log) {
   SEMISAM_CHECK(!config.output.empty(), "predict needs an output folder (--output / -o)");
   const Shard shard = parse_shard(config.shard);
+  SEMISAM_CHECK(config.normalize == "auto" || config.normalize == "zscore" ||
+                    config.normalize == "none",
+                "--normalize '", config.normalize, "': expected auto, zscore or none");
   const std::vector<PredictionInput> all = find_prediction_inputs(config.input);
   const std::vector<PredictionInput> inputs = select_shard(all, shard);
   const Device device = parse_device(config.device);
@@ -63,12 +73,14 @@ PredictionOutcome run_prediction(const PredictionConfig& config, RunLog& log) {
   const PatchPredictor predictor = patch_predictor(model);
   fs::create_directories(config.output);
   log.line("predicting %zu of %zu cases (shard %lld/%lld) from %s with %s (%s, %lld classes), "
-           "patch %lldx%lldx%lld, stride %lld/%lld, %s on %s", inputs.size(), all.size(),
+           "patch %lldx%lldx%lld, stride %lld/%lld, intensities %s, %s on %s", inputs.size(), all.size(),
            (long long)shard.index, (long long)shard.count, config.input.c_str(),
            config.ckpt.c_str(), model.source.c_str(), (long long)model.num_classes,
            (long long)window.patch[0], (long long)window.patch[1], (long long)window.patch[2],
-           (long long)config.stride_xy, (long long)config.stride_z, config.precision.c_str(),
-           device.str().c_str());
+           (long long)config.stride_xy, (long long)config.stride_z,
+           config.normalize == "auto" ? "z-scored for NIfTI, as stored for HDF5"
+                                      : config.normalize.c_str(),
+           config.precision.c_str(), device.str().c_str());
 
   PredictionOutcome outcome;
   outcome.cases_in_shard = inputs.size();
@@ -84,7 +96,7 @@ PredictionOutcome run_prediction(const PredictionConfig& config, RunLog& log) {
     }
     const double start = log.elapsed_seconds();
     try {
-      Scan scan = read_scan(input, config.image_key);
+      Scan scan = read_scan(input, config);
       if (!scan.geometry.has_nifti() && !told_no_geometry) {
         log.line("%s carries no NIfTI geometry: its outputs get an identity orientation (and its "
                  "spacing when known)", input.path.c_str());

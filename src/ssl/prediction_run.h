@@ -30,6 +30,9 @@ struct PredictionConfig {
   std::array<int64_t, 3> patch_size{0, 0, 0};  // 0: the checkpoint's
   int64_t stride_xy = 64, stride_z = 64;
   std::string image_key = "image";  // HDF5 inputs
+  // "auto": NIfTI inputs are z-score normalised per case (as `import` stores them by default),
+  // HDF5 inputs are used as stored (as `test` uses them); "zscore" or "none" for every input.
+  std::string normalize = "auto";
   std::string device = "auto";
   std::string precision = "tf32";
 };

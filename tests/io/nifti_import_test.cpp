@@ -3,6 +3,7 @@
 // folder layouts found, imports that write the reference layout, and bad inputs named.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include "io/case_writer.h"
 #include "io/dataset.h"
 #include "io/h5_file.h"
+#include "io/intensity.h"
 #include "io/nifti_dataset.h"
 #include "io/nifti_geometry.h"
 #include "io/nifti_import.h"
@@ -156,8 +158,10 @@ TEST(NiftiImport, NnunetLayoutBecomesTheReferenceLayoutWithGeometry) {
   EXPECT_EQ(read_split_list(options.output_root + "/train.txt"), result.train);
   EXPECT_EQ(read_split_list(options.output_root + "/test.txt"), result.test);
 
-  // Axis order: NIfTI voxel (i, j, k) is element [i][j][k] of the HDF5 arrays.
+  // Axis order: NIfTI voxel (i, j, k) is element [i][j][k] of the HDF5 arrays; images are
+  // z-score normalised by default.
   NiftiImage source = read_nifti(kGeometryDir + "oblique_0000.nii.gz");
+  zscore_normalize(source.voxels, "source");
   NiftiImage label = read_nifti(kGeometryDir + "oblique_label.nii.gz", NiftiVoxels::UInt8);
   DatasetOptions data;
   Case a = load_case(options.output_root, "a", data);
@@ -172,6 +176,8 @@ TEST(NiftiImport, NnunetLayoutBecomesTheReferenceLayoutWithGeometry) {
   EXPECT_EQ(lab[0], 0);
   ASSERT_TRUE(a.geometry.has_nifti());
   EXPECT_EQ(a.geometry.nifti->srow_y, source.header.srow_y);
+  EXPECT_EQ(h5::File::open(case_path(options.output_root, "a")).root().string_attribute("normalization"),
+            "zscore");
 
   // A second import keeps what exists.
   ImportResult again = import_nifti_dataset(files, options);
@@ -192,6 +198,7 @@ TEST(NiftiImport, ImageFolderWithOptionalLabels) {
   EXPECT_TRUE(files.training[1].label.empty());
   ImportOptions options;
   options.output_root = dir.file("root");
+  options.normalization = Normalization::None;
   ImportResult result = import_nifti_dataset(files, options);
   EXPECT_EQ(result.train, (std::vector<std::string>{"p1", "p2"}));
   EXPECT_TRUE(result.val.empty());
@@ -200,9 +207,10 @@ TEST(NiftiImport, ImageFolderWithOptionalLabels) {
   ASSERT_TRUE(p2.geometry.has_nifti());
   EXPECT_EQ(p2.geometry.nifti->qform_code, 1);
   EXPECT_EQ(p2.geometry.nifti->sform_code, 0);
-  // scl_slope 0.01 applied on reading.
+  // Stored as read (scl_slope 0.01 applied), without normalisation.
   NiftiImage source = read_nifti(kGeometryDir + "qform_only_0000.nii.gz");
-  EXPECT_EQ(p2.image.data<float>()[5], source.voxels.data<float>()[5]);
+  for (int64_t v = 0; v < p2.image.numel(); ++v)
+    ASSERT_EQ(p2.image.data<float>()[v], source.voxels.data<float>()[v]) << v;
 }
 
 TEST(NiftiImport, BadInputsAreNamedWithTheirProblem) {
@@ -244,6 +252,18 @@ TEST(NiftiImport, BadInputsAreNamedWithTheirProblem) {
   std::ofstream(raw + "/dataset.json") << R"({"channel_names": {"0": "T1", "1": "T2"}})";
   EXPECT_ERROR_MENTIONS(find_nnunet_dataset(raw), "dataset.json", "2 channels");
   EXPECT_ERROR_MENTIONS(find_nnunet_dataset(dir.file("nothing")), "nothing", "imagesTr");
+}
+
+TEST(NiftiImport, ZScoreNormalisation) {
+  Tensor v = Tensor::from_vector(std::vector<float>{1, 2, 3, 4, 5, 6, 7, 8}, {2, 2, 2});
+  zscore_normalize(v, "v");
+  // mean 4.5, population std sqrt(5.25)
+  EXPECT_FLOAT_EQ(v.data<float>()[0], float((1 - 4.5) / std::sqrt(5.25)));
+  EXPECT_FLOAT_EQ(v.data<float>()[7], float((8 - 4.5) / std::sqrt(5.25)));
+  Tensor flat = Tensor::zeros({2, 2, 2}, DType::Float32);
+  EXPECT_ERROR_MENTIONS(zscore_normalize(flat, "flat.nii.gz"), "flat.nii.gz", "constant");
+  EXPECT_EQ(parse_normalization("none", "--normalize"), Normalization::None);
+  EXPECT_ERROR_MENTIONS(parse_normalization("minmax", "--normalize"), "--normalize", "minmax");
 }
 
 TEST(NiftiImport, CaseNamesFollowNnunet) {

@@ -10,7 +10,7 @@ namespace semisam::tools {
 namespace {
 
 struct ImportArgs {
-  std::string nnunet, images, labels;
+  std::string nnunet, images, labels, normalize = "zscore";
   io::ImportOptions options;
 };
 
@@ -21,6 +21,8 @@ void print_list(const char* file, const std::vector<std::string>& names) {
 int run_import(const ImportArgs& a) {
   SEMISAM_CHECK(a.nnunet.empty() != a.images.empty(), "import needs exactly one source: "
                 "--nnunet DATASET_FOLDER or --images FOLDER [--labels FOLDER]");
+  io::ImportOptions options = a.options;
+  options.normalization = io::parse_normalization(a.normalize, "--normalize");
   io::NiftiDatasetFiles files =
       a.nnunet.empty() ? io::find_image_folder(a.images, a.labels) : io::find_nnunet_dataset(a.nnunet);
   size_t labelled = 0;
@@ -29,7 +31,7 @@ int run_import(const ImportArgs& a) {
             << " training cases (" << labelled << " labelled), " << files.testing.size()
             << " testing cases → " << a.options.output_root << "\n";
   io::ImportResult result = io::import_nifti_dataset(
-      files, a.options, [](size_t i, size_t n, const std::string& name, bool written) {
+      files, options, [](size_t i, size_t n, const std::string& name, bool written) {
         std::cout << "[" << i + 1 << "/" << n << "] " << name
                   << (written ? "" : " (exists, kept; --overwrite replaces it)") << "\n";
       });
@@ -52,6 +54,8 @@ RegisterCommand import_command{
        sub.add_option("-o,--output,--root_path", a->options.output_root, "Dataset root to write (data/, split lists)")->required();
        sub.add_option("--val_count", a->options.val_count, "Labelled training cases held out for val.txt (default: 20%)");
        sub.add_flag("--overwrite", a->options.overwrite, "Replace case files that exist");
+       sub.add_option("--normalize", a->normalize, "Image intensities: zscore per case (as the reference's data) or none")
+           ->check(CLI::IsMember({"zscore", "none"}))->capture_default_str();
        return [a] { return run_import(*a); };
      }}};
 

@@ -31,6 +31,8 @@ RegisterCommand predict_command{
        sub.add_option("--stride_xy", c.stride_xy, "Sliding-window stride in x and y")->capture_default_str();
        sub.add_option("--stride_z", c.stride_z, "Sliding-window stride in z")->capture_default_str();
        sub.add_option("--image_key", c.image_key, "Image dataset of HDF5 inputs")->capture_default_str();
+       sub.add_option("--normalize", c.normalize, "auto: z-score NIfTI inputs (as import does), HDF5 as stored; or zscore / none")
+           ->check(CLI::IsMember({"auto", "zscore", "none"}))->capture_default_str();
        sub.add_option("--device", c.device, "auto (a GPU if visible, else the CPU), cuda, cuda:N or cpu")->capture_default_str();
        sub.add_option("--precision", c.precision, "fp32 | tf32 | bf16 compute")
            ->check(CLI::IsMember({"fp32", "tf32", "bf16"}))->capture_default_str();
