@@ -97,7 +97,9 @@ bool is_hdf5_path(const std::string& path) {
 
 std::string case_name_of(const std::string& path) {
   const std::string stem = strip_extension(fs::path(path).filename().string());
-  return channel_of(stem) == 0 ? stem.substr(0, stem.size() - 5) : stem;
+  // nnU-Net's channel suffix is a NIfTI naming convention; HDF5 case files are named as cases
+  // (the reference layout has phantom_0000.h5, phantom_0001.h5, ...).
+  return is_nifti_path(path) && channel_of(stem) == 0 ? stem.substr(0, stem.size() - 5) : stem;
 }
 
 NiftiDatasetFiles find_nnunet_dataset(const std::string& root) {

@@ -25,8 +25,8 @@ struct NiftiDatasetFiles {
 
 bool is_nifti_path(const std::string& path);  // .nii or .nii.gz
 bool is_hdf5_path(const std::string& path);   // .h5 or .hdf5
-// The case name of an image file: the file name without .nii.gz / .nii / .h5 / .hdf5 and
-// without nnU-Net's 4-digit channel suffix (_0000).
+// The case name of an image file: the file name without .nii.gz / .nii / .h5 / .hdf5 and, for
+// NIfTI, without nnU-Net's channel suffix _0000 (HDF5 files keep theirs: phantom_0000.h5).
 std::string case_name_of(const std::string& path);
 
 // nnU-Net raw layout under `root` (a folder holding imagesTr/). dataset.json, when present, must

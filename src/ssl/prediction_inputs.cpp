@@ -60,6 +60,7 @@ std::vector<PredictionInput> find_prediction_inputs(const std::string& input) {
   }
   // <case>_0001 beside <case>_0000 is a second channel; alone it is just a case name.
   for (const auto& [name, path] : by_name) {
+    if (!io::is_nifti_path(path)) continue;
     const bool channel_suffix =
         name.size() > 5 && name[name.size() - 5] == '_' &&
         std::all_of(name.end() - 4, name.end(), [](char c) { return c >= '0' && c <= '9'; });

@@ -271,6 +271,7 @@ TEST(NiftiImport, CaseNamesFollowNnunet) {
   EXPECT_EQ(case_name_of("la_003.nii.gz"), "la_003");
   EXPECT_EQ(case_name_of("la_003.nii"), "la_003");
   EXPECT_EQ(case_name_of("/d/data/case7.h5"), "case7");
+  EXPECT_EQ(case_name_of("/d/data/phantom_0000.h5"), "phantom_0000");  // HDF5: no channel suffix
   EXPECT_EQ(case_name_of("p_0001.nii.gz"), "p_0001");  // not channel 0: part of the name
 }
 

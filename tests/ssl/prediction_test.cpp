@@ -83,6 +83,14 @@ TEST(PredictionInputs, FilesFoldersAndListsWithNnunetNames) {
   copy_fixture("oblique_0000.nii.gz", dir.file("two/x_0000.nii.gz"));
   EXPECT_ERROR_MENTIONS(ssl::find_prediction_inputs(dir.file("two")), "case 'x'", "two inputs");
   EXPECT_ERROR_MENTIONS(ssl::find_prediction_inputs(dir.file("missing")), "missing");
+  // The reference layout's HDF5 names are case names, suffix and all.
+  fs::create_directories(dir.file("ref"));
+  for (const char* name : {"phantom_0000.h5", "phantom_0001.h5"})
+    io::write_case_file(dir.file(std::string("ref/") + name), Tensor::zeros({4, 4, 4}, DType::Float32), Tensor());
+  found = ssl::find_prediction_inputs(dir.file("ref"));
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].name, "phantom_0000");
+  EXPECT_EQ(found[1].name, "phantom_0001");
 
   EXPECT_EQ(ssl::parse_shard("2/5").index, 2);
   EXPECT_EQ(ssl::parse_shard("2/5").count, 5);

@@ -41,6 +41,12 @@ int run_import(const ImportArgs& a) {
   print_list("val.txt", result.val);
   print_list("test.txt", result.test);
   print_list("test_unlabelled.txt", result.unlabelled_test);
+  if (result.test.empty())
+    std::cout << "no labelled testing cases, so no test.txt: `semisam test --test_list val.txt` "
+                 "measures the held-out cases, `semisam predict` segments unlabelled ones\n";
+  if (result.val.empty())
+    std::cout << "no val.txt (fewer than 2 labelled training cases or --val_count 0): training "
+                 "needs one; rerun with --val_count N\n";
   return 0;
 }
 
