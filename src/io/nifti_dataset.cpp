@@ -16,7 +16,8 @@ namespace fs = std::filesystem;
 namespace {
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::string strip_extension(const std::string& file) {
@@ -37,7 +38,8 @@ std::vector<std::string> files_with_ending(const std::string& folder, const std:
   std::vector<std::string> files;
   for (const auto& entry : fs::directory_iterator(folder)) {
     const std::string name = entry.path().filename().string();
-    if (entry.is_regular_file() && ends_with(name, ending) && name[0] != '.') files.push_back(entry.path().string());
+    if (entry.is_regular_file() && ends_with(name, ending) && name[0] != '.')
+      files.push_back(entry.path().string());
   }
   std::sort(files.begin(), files.end());
   return files;
@@ -160,8 +162,9 @@ NiftiDatasetFiles find_image_folder(const std::string& images, const std::string
 
 NiftiImage read_nifti_scan(const std::string& path) {
   NiftiHeader header = read_nifti_header(path);
-  SEMISAM_CHECK(header.shape().size() == 3, path, ": a ", header.shape().size(), "-D image of shape ",
-                shape_str(header.shape()), "; semisam segments 3-D single-channel scans");
+  SEMISAM_CHECK(header.shape().size() == 3, path, ": a ", header.shape().size(),
+                "-D image of shape ", shape_str(header.shape()),
+                "; semisam segments 3-D single-channel scans");
   NiftiImage image = read_nifti(path, NiftiVoxels::Float32);
   check_finite(image.voxels, path + ": the image");
   return image;

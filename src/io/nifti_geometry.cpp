@@ -39,9 +39,10 @@ Affine nifti_affine(const NiftiHeader& h) {
     } else {
       a = std::sqrt(a2);
     }
-    const double r[3][3] = {{a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c)},
-                            {2 * (b * c + a * d), a * a + c * c - b * b - d * d, 2 * (c * d - a * b)},
-                            {2 * (b * d - a * c), 2 * (c * d + a * b), a * a + d * d - c * c - b * b}};
+    const double r[3][3] = {
+        {a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c)},
+        {2 * (b * c + a * d), a * a + c * c - b * b - d * d, 2 * (c * d - a * b)},
+        {2 * (b * d - a * c), 2 * (c * d + a * b), a * a + d * d - c * c - b * b}};
     const double qfac = h.pixdim[0] < 0 ? -1.0 : 1.0;
     const double scale[3] = {h.pixdim[1], h.pixdim[2], qfac * h.pixdim[3]};
     for (size_t i = 0; i < 3; ++i)
@@ -74,7 +75,8 @@ bool same_geometry(const NiftiHeader& a, const NiftiHeader& b, double tolerance)
   Affine ma = nifti_affine(a), mb = nifti_affine(b);
   double largest = 1.0;
   for (size_t i = 0; i < 3; ++i)
-    for (size_t j = 0; j < 4; ++j) largest = std::max({largest, std::fabs(ma[i][j]), std::fabs(mb[i][j])});
+    for (size_t j = 0; j < 4; ++j)
+      largest = std::max({largest, std::fabs(ma[i][j]), std::fabs(mb[i][j])});
   for (size_t i = 0; i < 3; ++i)
     for (size_t j = 0; j < 4; ++j)
       if (std::fabs(ma[i][j] - mb[i][j]) > tolerance * largest) return false;
@@ -97,7 +99,8 @@ void write_geometry_attributes(const h5::Group& group, const NiftiHeader& h,
   group.set_double_array_attribute("nifti_quatern", {h.quatern_b, h.quatern_c, h.quatern_d,
                                                      h.qoffset_x, h.qoffset_y, h.qoffset_z});
   std::vector<double> srow;
-  for (const auto* row : {&h.srow_x, &h.srow_y, &h.srow_z}) srow.insert(srow.end(), row->begin(), row->end());
+  for (const auto* row : {&h.srow_x, &h.srow_y, &h.srow_z})
+    srow.insert(srow.end(), row->begin(), row->end());
   group.set_double_array_attribute("nifti_srow", srow);
   group.set_attribute("source_image", source);
 }

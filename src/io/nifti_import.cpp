@@ -59,7 +59,8 @@ ImportResult import_nifti_dataset(const NiftiDatasetFiles& files, const ImportOp
   result.train.assign(labelled.begin(), labelled.begin() + long(keep));
   result.train.insert(result.train.end(), unlabelled.begin(), unlabelled.end());
   result.val.assign(labelled.begin() + long(keep), labelled.end());
-  for (const auto& c : files.testing) (c.label.empty() ? result.unlabelled_test : result.test).push_back(c.name);
+  for (const auto& c : files.testing)
+    (c.label.empty() ? result.unlabelled_test : result.test).push_back(c.name);
 
   std::vector<std::string> everything;
   for (const auto* c : all) everything.push_back(c->name);

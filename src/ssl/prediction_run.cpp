@@ -72,15 +72,16 @@ PredictionOutcome run_prediction(const PredictionConfig& config, RunLog& log) {
       window_for(model, config.patch_size, config.stride_xy, config.stride_z, device);
   const PatchPredictor predictor = patch_predictor(model);
   fs::create_directories(config.output);
-  log.line("predicting %zu of %zu cases (shard %lld/%lld) from %s with %s (%s, %lld classes), "
-           "patch %lldx%lldx%lld, stride %lld/%lld, intensities %s, %s on %s", inputs.size(), all.size(),
-           (long long)shard.index, (long long)shard.count, config.input.c_str(),
-           config.ckpt.c_str(), model.source.c_str(), (long long)model.num_classes,
-           (long long)window.patch[0], (long long)window.patch[1], (long long)window.patch[2],
-           (long long)config.stride_xy, (long long)config.stride_z,
-           config.normalize == "auto" ? "z-scored for NIfTI, as stored for HDF5"
-                                      : config.normalize.c_str(),
-           config.precision.c_str(), device.str().c_str());
+  log.line(
+      "predicting %zu of %zu cases (shard %lld/%lld) from %s with %s (%s, %lld classes), "
+      "patch %lldx%lldx%lld, stride %lld/%lld, intensities %s, %s on %s",
+      inputs.size(), all.size(), (long long)shard.index, (long long)shard.count,
+      config.input.c_str(), config.ckpt.c_str(), model.source.c_str(), (long long)model.num_classes,
+      (long long)window.patch[0], (long long)window.patch[1], (long long)window.patch[2],
+      (long long)config.stride_xy, (long long)config.stride_z,
+      config.normalize == "auto" ? "z-scored for NIfTI, as stored for HDF5"
+                                 : config.normalize.c_str(),
+      config.precision.c_str(), device.str().c_str());
 
   PredictionOutcome outcome;
   outcome.cases_in_shard = inputs.size();

@@ -42,7 +42,8 @@ CheckpointFormat checkpoint_format(const std::string& path) {
   in.read(magic, sizeof magic);
   if (in.gcount() == 8 && std::memcmp(magic, "\x89HDF\r\n\x1a\n", 8) == 0)
     return CheckpointFormat::SemisamHdf5;
-  if (in.gcount() >= 4 && std::memcmp(magic, "PK\x03\x04", 4) == 0) return CheckpointFormat::PyTorchZip;
+  if (in.gcount() >= 4 && std::memcmp(magic, "PK\x03\x04", 4) == 0)
+    return CheckpointFormat::PyTorchZip;
   return CheckpointFormat::Unknown;
 }
 
