@@ -4,6 +4,7 @@
 // other files are refused with a message saying what was expected.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <vector>
 
@@ -70,6 +71,7 @@ TEST(ReferenceCheckpoint, StateDictsBareOrNestedPredictLikePyTorchAndTheirHdfTwi
     for (size_t v = 0; v < torch.size(); ++v) differ += from_pth[v] != torch[v];
     // float32 sums in another order may flip a voxel whose two classes tie to rounding.
     EXPECT_LE(differ, torch.size() / 1000) << f.name << ": " << differ << " voxels differ from PyTorch";
+    std::printf("%s: %zu of %zu voxels differ from PyTorch\n", f.name, differ, torch.size());
 
     const std::string twin = dir.file(std::string(f.name) + ".h5");
     EXPECT_EQ(ssl::convert_reference_checkpoint(pth, twin, {32, 32, 16}, "test"), f.architecture);
