@@ -51,5 +51,13 @@ cp "$data/geometry/oblique_label.nii.gz" "$work/raw/labelsTr/a.nii.gz"
 expect_status 0 $? "import --nnunet"
 [ -f "$work/root/data/a.h5" ] && [ -f "$work/root/train.txt" ] || fail "import wrote no case or list"
 
+log=$("$semisam" test --root_path "$work/root" --test_list train.txt --ckpt "$pth" "${window[@]}" \
+      --report "$work/report/test.txt" 2>&1)
+expect_status 0 $? "test with a .pth checkpoint"
+grep -q 'reference .pth, unet_3D' <<<"$log" || fail "test does not say it read a .pth: $log"
+grep -q 'hd95 [0-9.]* mm' <<<"$log" || fail "test distances not in mm: $log"
+grep -q '"distance_unit": "mm"' "$work/report/test.summary.json" || fail "summary.json lacks the unit"
+[ -f "$work/report/test.csv" ] || fail "test wrote no CSV"
+
 [ "$failures" = 0 ] && echo "all command-line checks passed"
 exit $((failures > 0))
