@@ -5,6 +5,8 @@
 #include <map>
 
 #include "command_registry.h"
+#include "semisam_version.h"
+#include "tensor/device.h"
 #include "tensor/error.h"
 #include "tensor/parallel.h"
 
@@ -17,12 +19,21 @@ std::string& invocation() {
   static std::string text;
   return text;
 }
+
+// `semisam --version`: what was built, from which commit, with which backends.
+std::string version_text() {
+  std::string backends = "cpu";
+  if (semisam::cuda_compiled()) backends += ", cuda (cuBLAS, cuDNN)";
+  return std::string("semisam ") + SEMISAM_VERSION + "\ncommit " + SEMISAM_GIT_COMMIT +
+         "\nbackends: " + backends;
+}
 }  // namespace semisam::tools
 
 int main(int argc, char** argv) {
   using namespace semisam::tools;
   CLI::App app{"semisam: SemiSAM-O1 semi-supervised 3-D segmentation from one labelled volume"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", version_text());
   auto& commands = command_registry();
   std::sort(commands.begin(), commands.end(),
             [](const Command& a, const Command& b) { return a.name < b.name; });

@@ -8,7 +8,8 @@
 namespace semisam::io {
 
 void write_case_file(const std::string& path, const Tensor& image, const Tensor& label,
-                     const std::string& image_key, const std::string& label_key) {
+                     const std::string& image_key, const std::string& label_key,
+                     const std::function<void(const h5::Group& root)>& add_attributes) {
   SEMISAM_CHECK(image.defined() && image.dim() == 3, "writing ", path,
                 ": the image must be a 3-D tensor, got ", image.defined() ? image.str() : "none");
   SEMISAM_CHECK(!label.defined() || label.shape() == image.shape(), "writing ", path,
@@ -21,6 +22,7 @@ void write_case_file(const std::string& path, const Tensor& image, const Tensor&
       root.write_tensor(image_key, image);
       // Label maps are mostly runs of one value: compression shrinks them many times over.
       if (label.defined()) root.write_tensor(label_key, label, h5::DatasetLayout{4});
+      if (add_attributes) add_attributes(root);
     }
     file.close();
   });

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "io/h5_file.h"
+#include "io/nifti_geometry.h"
 #include "io/split_list.h"
 #include "tensor/error.h"
 
@@ -34,16 +35,18 @@ Tensor read_image(const h5::Group& root, const std::string& case_name, const std
   SEMISAM_CHECK(dataset.type_class() != h5::TypeClass::Other, root.file_path(),
                 ": image dataset '", key, "' holds ", dataset.type_name(), ", expected numbers");
   Tensor image = dataset.read(DType::Float32);
-  const float* values = image.data<float>();
-  int64_t nan_count = 0, inf_count = 0;
-  for (int64_t i = 0; i < image.numel(); ++i) {
-    if (std::isnan(values[i])) ++nan_count;
-    else if (std::isinf(values[i])) ++inf_count;
-  }
-  SEMISAM_CHECK(nan_count == 0 && inf_count == 0, "case '", case_name, "' (", root.file_path(),
-                "): image '", key, "' holds ", nan_count, " NaN and ", inf_count,
-                " infinite values");
+  check_finite(image, "case '" + case_name + "' (" + root.file_path() + "): image '" + key + "'");
   return image;
+}
+
+ScanGeometry read_geometry(const h5::Group& root, const Shape& shape) {
+  ScanGeometry geometry;
+  geometry.spacing = read_spacing_attribute(root);
+  geometry.nifti = read_geometry_attributes(root, shape);
+  // A case imported from NIfTI always has both; a hand-made file may carry only `spacing`,
+  // which then wins over pixdim.
+  if (geometry.nifti && !geometry.spacing) geometry.spacing = geometry.nifti->spacing_mm();
+  return geometry;
 }
 
 Tensor read_label(const h5::Group& root, const std::string& case_name,
@@ -91,17 +94,41 @@ std::string case_path(const std::string& root, const std::string& name) {
   return (std::filesystem::path(root) / "data" / (name + ".h5")).string();
 }
 
+void check_finite(const Tensor& volume, const std::string& what) {
+  const float* values = volume.data<float>();
+  int64_t nan_count = 0, inf_count = 0;
+  for (int64_t i = 0; i < volume.numel(); ++i) {
+    if (std::isnan(values[i])) ++nan_count;
+    else if (std::isinf(values[i])) ++inf_count;
+  }
+  SEMISAM_CHECK(nan_count == 0 && inf_count == 0, what, " holds ", nan_count, " NaN and ",
+                inf_count, " infinite values");
+}
+
 Case load_case(const std::string& root, const std::string& name, const DatasetOptions& options,
                LabelMode label_mode) {
+  return load_case_file(case_path(root, name), name, options, label_mode);
+}
+
+Case load_image_file(const std::string& path, const std::string& name,
+                     const std::string& image_key) {
+  DatasetOptions options;
+  options.image_key = image_key;
+  return load_case_file(path, name, options, LabelMode::Skip);
+}
+
+Case load_case_file(const std::string& path, const std::string& name,
+                    const DatasetOptions& options, LabelMode label_mode) {
   Case result;
   result.name = name;
-  result.path = case_path(root, name);
+  result.path = path;
   std::error_code error;
   SEMISAM_CHECK(std::filesystem::exists(result.path, error), "case '", name,
                 "': file not found: ", result.path);
   h5::File file = h5::File::open(result.path);
   h5::Group top = file.root();
   result.image = read_image(top, name, options.image_key);
+  result.geometry = read_geometry(top, result.image.shape());
   bool want_label = label_mode == LabelMode::Require ||
                     (label_mode == LabelMode::IfPresent && top.has(options.label_key));
   if (want_label) {

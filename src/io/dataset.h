@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "io/scan_geometry.h"
 #include "tensor/tensor.h"
 
 namespace semisam::io {
@@ -26,6 +27,7 @@ struct Case {
   std::string path;  // the .h5 file it came from
   Tensor image;      // float32 [X, Y, Z], CPU
   Tensor label;      // uint8 [X, Y, Z], CPU; undefined when not read
+  ScanGeometry geometry;  // from the file's optional attributes (io/nifti_geometry.h)
   bool has_label() const { return label.defined(); }
 };
 
@@ -37,6 +39,17 @@ std::string case_path(const std::string& root, const std::string& name);
 // labels, label values < 0 or >= num_classes or > 255, NaN or infinite image values.
 Case load_case(const std::string& root, const std::string& name, const DatasetOptions& options,
                LabelMode label_mode = LabelMode::Require);
+
+// The same for a case file anywhere (`name` is for messages).
+Case load_case_file(const std::string& path, const std::string& name,
+                    const DatasetOptions& options, LabelMode label_mode = LabelMode::Require);
+
+// Reads the image dataset of an HDF5 file that may have no label (prediction input).
+Case load_image_file(const std::string& path, const std::string& name,
+                     const std::string& image_key = "image");
+
+// Throws naming `what` when the float32 volume holds NaN or infinite values.
+void check_finite(const Tensor& volume, const std::string& what);
 
 // Called after each case of a split is loaded: (index, count, case).
 using LoadProgress = std::function<void(size_t, size_t, const Case&)>;

@@ -137,6 +137,40 @@ double Object::double_attribute(const std::string& name) const {
   return read_number_attribute<double>(*this, name, H5T_NATIVE_DOUBLE, false);
 }
 
+void Object::set_double_array_attribute(const std::string& name,
+                                        const std::vector<double>& values) const {
+  drop_attribute(*this, name);
+  std::string what = "writing attribute '" + name + "' of " + where();
+  hsize_t count = values.size();
+  Handle space = make_handle(H5Screate_simple(1, &count, nullptr), HandleKind::Dataspace, what);
+  Handle attribute = make_handle(
+      H5Acreate2(id(), name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT),
+      HandleKind::Attribute, what);
+  check_status(H5Awrite(attribute.id(), H5T_NATIVE_DOUBLE, values.data()), what);
+  attribute.close(what);
+}
+
+std::vector<double> Object::double_array_attribute(const std::string& name,
+                                                   size_t expected_count) const {
+  std::string what = "attribute '" + name + "' of " + where();
+  SEMISAM_CHECK(has_attribute(name), where(), " has no attribute '", name, "'");
+  Handle attribute =
+      make_handle(H5Aopen(id(), name.c_str(), H5P_DEFAULT), HandleKind::Attribute, what);
+  Handle type = make_handle(H5Aget_type(attribute.id()), HandleKind::Datatype, what);
+  TypeClass kind = type_class(type.id());
+  SEMISAM_CHECK(kind == TypeClass::Integer || kind == TypeClass::Float, what, " holds ",
+                type_name(type.id()), ", expected numbers");
+  Handle space = make_handle(H5Aget_space(attribute.id()), HandleKind::Dataspace, what);
+  hssize_t count = H5Sget_simple_extent_npoints(space.id());
+  SEMISAM_CHECK(count >= 0, what, ": cannot read its size");
+  SEMISAM_CHECK(expected_count == 0 || size_t(count) == expected_count, what, " holds ", count,
+                " values, expected ", expected_count);
+  std::vector<double> values(static_cast<size_t>(count));
+  if (count > 0)
+    check_status(H5Aread(attribute.id(), H5T_NATIVE_DOUBLE, values.data()), "reading " + what);
+  return values;
+}
+
 std::string Object::string_attribute(const std::string& name) const {
   std::string what = "attribute '" + name + "' of " + where();
   Handle attribute = open_single_value_attribute(*this, name, what);

@@ -38,6 +38,11 @@ class Object {
   int64_t int_attribute(const std::string& name) const;
   uint64_t uint_attribute(const std::string& name) const;
   double double_attribute(const std::string& name) const;
+  // A one-dimensional array of doubles (geometry: spacing, affine rows); reading accepts any
+  // integer or float array and checks its length when `expected_count` > 0.
+  void set_double_array_attribute(const std::string& name, const std::vector<double>& values) const;
+  std::vector<double> double_array_attribute(const std::string& name,
+                                             size_t expected_count = 0) const;
 
  protected:
   Object(std::string file_path, std::string path, Handle handle)

@@ -1,43 +1,39 @@
-// Testing a trained model: sliding-window predictions, metrics, report and NIfTI files.
+// Testing a trained model: sliding-window predictions, metrics, reports and NIfTI files.
 #include "ssl/evaluation_run.h"
 
 #include <filesystem>
-#include <sstream>
 
-#include "autograd/variable.h"
 #include "io/atomic_file.h"
 #include "io/dataset.h"
-#include "io/nifti_io.h"
+#include "io/scan_geometry.h"
 #include "io/split_list.h"
 #include "kernels/precision.h"
 #include "ssl/segmentation_checkpoint.h"
-#include "ssl/sliding_window.h"
+#include "ssl/segmentation_inference.h"
 #include "tensor/device.h"
 
 namespace semisam::ssl {
+namespace fs = std::filesystem;
 namespace {
 
-std::string format_metrics(const eval::BinaryMetrics& m) {
-  char text[128];
-  std::snprintf(text, sizeof text, "dice %.4f  jaccard %.4f  hd95 %.2f  asd %.2f", m.dice,
-                m.jaccard, m.hd95, m.asd);
-  return text;
-}
+struct ReportPaths {
+  std::string text, csv, json;
+};
 
-std::string format_summary(const eval::MetricSummary& s) {
-  char text[192];
-  std::snprintf(text, sizeof text,
-                "dice %.4f ± %.4f  jaccard %.4f ± %.4f  hd95 %.2f ± %.2f  asd %.2f ± %.2f",
-                s.mean.dice, s.std.dice, s.mean.jaccard, s.std.jaccard, s.mean.hd95, s.std.hd95,
-                s.mean.asd, s.std.asd);
-  return text;
+ReportPaths report_paths(const EvaluationConfig& config) {
+  if (config.report.empty()) {
+    const fs::path folder = fs::path(config.ckpt).parent_path();
+    return {(folder / "test_report.txt").string(), (folder / "test_metrics.csv").string(),
+            (folder / "summary.json").string()};
+  }
+  fs::path stem = fs::path(config.report);
+  stem.replace_extension();
+  return {config.report, stem.string() + ".csv", stem.string() + ".summary.json"};
 }
 
 }  // namespace
 
 EvaluationOutcome run_evaluation(const EvaluationConfig& config, RunLog& log) {
-  SEMISAM_CHECK(config.stride_xy >= 1 && config.stride_z >= 1, "--stride_xy and --stride_z must "
-                "be >= 1, got ", config.stride_xy, " and ", config.stride_z);
   const Device device = parse_device(config.device);
   ops::MathModeGuard mode(ops::parse_math_mode(config.precision));
   // The list first: a wrong root should fail before the model is loaded.
@@ -47,29 +43,16 @@ EvaluationOutcome run_evaluation(const EvaluationConfig& config, RunLog& log) {
   const int64_t num_classes = config.num_classes > 0 ? config.num_classes : model.num_classes;
   SEMISAM_CHECK(num_classes == model.num_classes, "--num_classes ", num_classes,
                 " differs from the ", model.num_classes, " classes of ", config.ckpt);
-  SlidingWindowOptions window;
-  window.patch = config.patch_size[0] > 0 ? config.patch_size : model.patch_size;
-  window.stride = {config.stride_xy, config.stride_xy, config.stride_z};
-  window.num_classes = num_classes;
-  window.device = device;
-  for (int axis = 0; axis < 3; ++axis)
-    SEMISAM_CHECK(window.stride[size_t(axis)] <= window.patch[size_t(axis)], "--stride_xy ",
-                  config.stride_xy, " / --stride_z ", config.stride_z,
-                  " must not exceed the patch size ", window.patch[size_t(axis)],
-                  " (windows would leave voxels unvisited)");
-  log.line("testing %s (round %lld, iteration %lld) on %zu cases of %s, patch %lldx%lldx%lld, "
-           "stride %lld/%lld, %s on %s", config.ckpt.c_str(), (long long)model.round,
-           (long long)model.iteration, names.size(), config.test_list.c_str(),
-           (long long)window.patch[0], (long long)window.patch[1], (long long)window.patch[2],
-           (long long)config.stride_xy, (long long)config.stride_z, config.precision.c_str(),
-           device.str().c_str());
-  models::UNet3D& network = *model.network;
-  Generator unused_dropout(0);  // evaluation mode: dropout draws nothing
-  auto predictor = [&](const Tensor& patches) {
-    ag::NoGradGuard no_grad;
-    return network.forward(ag::Variable(patches), unused_dropout).seg.value();
-  };
-  if (!config.save_pred.empty()) std::filesystem::create_directories(config.save_pred);
+  const SlidingWindowOptions window =
+      window_for(model, config.patch_size, config.stride_xy, config.stride_z, device);
+  log.line("testing %s (%s, round %lld, iteration %lld) on %zu cases of %s, patch %lldx%lldx%lld, "
+           "stride %lld/%lld, %s on %s", config.ckpt.c_str(), model.source.c_str(),
+           (long long)model.round, (long long)model.iteration, names.size(),
+           config.test_list.c_str(), (long long)window.patch[0], (long long)window.patch[1],
+           (long long)window.patch[2], (long long)config.stride_xy, (long long)config.stride_z,
+           config.precision.c_str(), device.str().c_str());
+  const PatchPredictor predictor = patch_predictor(model);
+  if (!config.save_pred.empty()) fs::create_directories(config.save_pred);
 
   io::DatasetOptions data;
   data.image_key = config.image_key;
@@ -78,49 +61,64 @@ EvaluationOutcome run_evaluation(const EvaluationConfig& config, RunLog& log) {
   EvaluationOutcome outcome;
   std::vector<eval::BinaryMetrics> all_rows;
   std::vector<std::vector<eval::BinaryMetrics>> class_rows(size_t(num_classes - 1));
+  bool told_no_geometry = false, told_no_spacing = false;
   for (size_t i = 0; i < names.size(); ++i) {
     const double start = log.elapsed_seconds();
     io::Case c = io::load_case(config.root_path, names[i], data, io::LabelMode::Require);
+    if (!c.geometry.has_spacing() && !told_no_spacing) {
+      log.line("%s has no 'spacing' attribute: HD95 and ASD of such cases are in voxels",
+               c.path.c_str());
+      told_no_spacing = true;
+    }
+    const std::array<double, 3> spacing = c.geometry.spacing_or_unit();
     SlidingWindowResult result = sliding_window_predict(c.image, predictor, window);
-    CaseEvaluation ce{c.name, eval::evaluate_classes(result.label, c.label, int(num_classes),
-                                                      eval::EmptyMaskPolicy::TestReport)};
+    CaseEvaluation ce{c.name,
+                      eval::evaluate_classes(result.label, c.label, int(num_classes),
+                                             eval::EmptyMaskPolicy::TestReport,
+                                             eval::Spacing{spacing[0], spacing[1], spacing[2]}),
+                      c.geometry.distance_unit()};
     for (size_t k = 0; k < ce.classes.size(); ++k) {
       all_rows.push_back(ce.classes[k]);
       class_rows[k].push_back(ce.classes[k]);
       log.line("[%zu/%zu] %s class %zu: %s (%.1f s)", i + 1, names.size(), c.name.c_str(), k + 1,
-               format_metrics(ce.classes[k]).c_str(), log.elapsed_seconds() - start);
+               format_metrics(ce.classes[k], ce.distance_unit).c_str(),
+               log.elapsed_seconds() - start);
     }
     if (!config.save_pred.empty()) {
-      const std::string base = config.save_pred + "/" + c.name;
-      io::write_nifti_with_spacing(base + "_pred.nii.gz", result.label);
-      io::write_nifti_with_spacing(base + "_img.nii.gz", c.image);
-      io::write_nifti_with_spacing(base + "_gt.nii.gz", c.label);
+      if (!c.geometry.has_nifti() && !told_no_geometry) {
+        log.line("%s carries no NIfTI geometry: --save_pred files get an identity orientation "
+                 "(and its spacing when known)", c.path.c_str());
+        told_no_geometry = true;
+      }
+      const std::string base = (fs::path(config.save_pred) / c.name).string();
+      io::write_nifti_with_geometry(base + "_pred.nii.gz", result.label, c.geometry);
+      io::write_nifti_with_geometry(base + "_img.nii.gz", c.image, c.geometry);
+      io::write_nifti_with_geometry(base + "_gt.nii.gz", c.label, c.geometry);
     }
     outcome.cases.push_back(std::move(ce));
   }
   outcome.overall = eval::summarize(all_rows);
   for (const auto& rows : class_rows) outcome.per_class.push_back(eval::summarize(rows));
+  outcome.distance_unit = common_distance_unit(outcome.cases);
+  if (outcome.distance_unit == "mixed")
+    log.line("warning: some cases have a spacing and some do not; the means mix mm and voxels");
 
-  std::ostringstream report;
-  report << "checkpoint: " << config.ckpt << "\nlist: " << config.test_list << " ("
-         << names.size() << " cases)\n\ncase,class,dice,jaccard,hd95,asd\n";
-  report.precision(6);
-  for (const CaseEvaluation& ce : outcome.cases)
-    for (size_t k = 0; k < ce.classes.size(); ++k)
-      report << ce.name << ',' << k + 1 << ',' << ce.classes[k].dice << ','
-             << ce.classes[k].jaccard << ',' << ce.classes[k].hd95 << ',' << ce.classes[k].asd
-             << '\n';
-  report << "\nmean ± std over cases × classes: " << format_summary(outcome.overall) << '\n';
-  for (size_t k = 0; k < outcome.per_class.size(); ++k)
-    report << "class " << k + 1 << ": " << format_summary(outcome.per_class[k]) << '\n';
-  outcome.report_path =
-      config.report.empty()
-          ? (std::filesystem::path(config.ckpt).parent_path() / "test_report.txt").string()
-          : config.report;
-  io::write_text_atomically(outcome.report_path, report.str());
+  EvaluationSummary summary{config.ckpt, config.test_list, outcome.cases, outcome.overall,
+                            outcome.per_class, outcome.distance_unit};
+  const ReportPaths paths = report_paths(config);
+  outcome.report_path = paths.text;
+  outcome.csv_path = paths.csv;
+  outcome.json_path = paths.json;
+  const fs::path report_folder = fs::path(paths.text).parent_path();
+  if (!report_folder.empty()) fs::create_directories(report_folder);
+  io::write_text_atomically(paths.text, evaluation_report_text(summary));
+  io::write_text_atomically(paths.csv, evaluation_csv(summary));
+  io::write_text_atomically(paths.json, evaluation_json(summary));
   log.line("mean ± std over %zu cases × %lld classes: %s", names.size(),
-           (long long)(num_classes - 1), format_summary(outcome.overall).c_str());
-  log.line("report written to %s", outcome.report_path.c_str());
+           (long long)(num_classes - 1),
+           format_summary(outcome.overall, outcome.distance_unit).c_str());
+  log.line("report written to %s (CSV %s, JSON %s)", paths.text.c_str(), paths.csv.c_str(),
+           paths.json.c_str());
   return outcome;
 }
 

@@ -1,42 +1,41 @@
 // SPEC §7 `test`: a trained segmentation model over a split list with a sliding window (stride 64),
-// per-class Dice, Jaccard, HD95 and ASD (test-report empty-mask rules), mean ± population std, a
-// report file, and optional NIfTI predictions.
+// per-class Dice, Jaccard, HD95 and ASD (test-report empty-mask rules; distances in mm where the
+// case files give a spacing, else in voxels), mean ± population std, a text report, a CSV,
+// summary.json, and optional NIfTI predictions with the geometry of their scans.
 #pragma once
 
 #include <array>
 #include <string>
 #include <vector>
 
-#include "eval/class_metrics.h"
+#include "ssl/evaluation_report.h"
 #include "ssl/run_log.h"
 
 namespace semisam::ssl {
 
 struct EvaluationConfig {
   std::string root_path = "../data/LA";
-  std::string ckpt;                   // a segmentation checkpoint (round{r}_best.h5, ...)
+  std::string ckpt;                   // round{r}_best.h5, or a reference .pth state dict
   std::string test_list = "test.txt";
   int64_t stride_xy = 64, stride_z = 64;
   int64_t num_classes = 0;            // 0: the checkpoint's
   std::array<int64_t, 3> patch_size{0, 0, 0};  // 0: the checkpoint's
   std::string save_pred;              // folder for <case>_pred/_img/_gt.nii.gz; empty: none
-  std::string report;                 // report file; empty: <checkpoint folder>/test_report.txt
+  // Report file; empty: <checkpoint folder>/test_report.txt, with test_metrics.csv and
+  // summary.json beside it. A given name R.txt puts the others at R.csv and R.summary.json.
+  std::string report;
   std::string image_key = "image";
   bool binary_label = false;
-  std::string device = "cuda";
+  std::string device = "auto";
   std::string precision = "tf32";
-};
-
-struct CaseEvaluation {
-  std::string name;
-  std::vector<eval::BinaryMetrics> classes;  // row c-1 = class c
 };
 
 struct EvaluationOutcome {
   std::vector<CaseEvaluation> cases;
   eval::MetricSummary overall;                 // over cases × classes (the reference's report)
   std::vector<eval::MetricSummary> per_class;  // over cases, one per foreground class
-  std::string report_path;
+  std::string distance_unit;                   // "mm", "voxels" or "mixed"
+  std::string report_path, csv_path, json_path;
 };
 
 EvaluationOutcome run_evaluation(const EvaluationConfig& config, RunLog& log);

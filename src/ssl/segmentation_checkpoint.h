@@ -22,10 +22,19 @@ struct SegmentationModel {
   std::array<int64_t, 3> patch_size{};  // the patch it was trained on
   int64_t round = 0, iteration = 0;
   double dice = 0.0;
+  std::string source;  // "semisam checkpoint" or "reference .pth (unet_3D, key 'state_dict')"
 };
 
-// Reads a checkpoint written by write_segmentation_checkpoint and rebuilds its network on
-// `device`. Throws naming the file for another format, architecture or mismatched tensors.
+// Reads a checkpoint written by write_segmentation_checkpoint, or a reference .pth state dict
+// (ssl/reference_checkpoint.h; patch size 128³), and rebuilds its network on `device`. Throws
+// naming the file for another format (saying which formats are expected), architecture or
+// mismatched tensors.
 SegmentationModel load_segmentation_model(const std::string& path, Device device);
+
+// `semisam convert --ckpt`: a reference .pth state dict into our HDF5 format, with the patch size
+// it was trained on. Returns the architecture written.
+std::string convert_reference_checkpoint(const std::string& pth_path, const std::string& out_path,
+                                         const std::array<int64_t, 3>& patch_size,
+                                         const std::string& command_line);
 
 }  // namespace semisam::ssl

@@ -44,4 +44,8 @@ SlidingWindowResult sliding_window_predict(const Tensor& image, const PatchPredi
 // −Σ_c P·ln(P + 1e-8), mean over every voxel of the (padded) volume. probabilities [C, X, Y, Z].
 double mean_entropy(const Tensor& probabilities);
 
+// The same voxel entropy for every voxel: float32 [X, Y, Z] on the CPU (`predict
+// --save_uncertainty`); its mean in double equals mean_entropy.
+Tensor voxel_entropy(const Tensor& probabilities);
+
 }  // namespace semisam::ssl

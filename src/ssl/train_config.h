@@ -36,7 +36,7 @@ struct TrainConfig {
 
   // This implementation's own.
   std::string model_root = "model";   // runs go to <model_root>/<exp>_<BACKBONE>_<n>label_1/<model>/
-  std::string device = "cuda";        // cuda, cuda:N or cpu
+  std::string device = "auto";        // auto (GPU if visible, else CPU), cuda, cuda:N or cpu
   std::string precision = "tf32";     // fp32 | tf32 | bf16 compute
   std::string sam_encoder = "vit_b_ori";  // vit_b_ori | tiny (demo/test configuration)
   bool sam_random_weights = false;    // no checkpoint: seeded random encoder (demo only, loud)

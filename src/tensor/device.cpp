@@ -11,6 +11,8 @@ std::string Device::str() const {
 
 Device parse_device(const std::string& text) {
   if (text == "cpu") return Device::cpu();
+  // The default everywhere: the first GPU when the build has CUDA and the machine a GPU.
+  if (text == "auto") return cuda_available() ? Device::cuda(0) : Device::cpu();
   if (text == "cuda") return Device::cuda(0);
   if (text.rfind("cuda:", 0) == 0) {
     try {
@@ -20,7 +22,7 @@ Device parse_device(const std::string& text) {
     } catch (const std::exception&) {
     }
   }
-  SEMISAM_FAIL("unknown device '", text, "' (expected cpu, cuda or cuda:N)");
+  SEMISAM_FAIL("unknown device '", text, "' (expected auto, cpu, cuda or cuda:N)");
 }
 
 #if !SEMISAM_HAS_CUDA

@@ -27,7 +27,8 @@ bool cuda_compiled();
 // Number of usable CUDA devices (0 without the CUDA backend or without a GPU).
 int cuda_device_count();
 inline bool cuda_available() { return cuda_device_count() > 0; }
-// Parses "cpu", "cuda" or "cuda:N".
+// Parses "auto" (cuda:0 when a GPU is visible to a CUDA build, else the CPU), "cpu", "cuda" or
+// "cuda:N".
 Device parse_device(const std::string& text);
 // Waits until all work queued on the device's current stream is done (no-op on the CPU).
 void synchronize(Device device);

@@ -96,6 +96,8 @@ TEST(Tensor, DeviceParsing) {
   EXPECT_EQ(parse_device("cuda:1"), Device::cuda(1));
   EXPECT_THROW(parse_device("gpu"), Error);
   EXPECT_THROW(parse_device("cuda:x"), Error);
+  // auto: the first GPU exactly when one is usable, else the CPU.
+  EXPECT_EQ(parse_device("auto"), cuda_available() ? Device::cuda(0) : Device::cpu());
 }
 
 TEST(Tensor, CudaTensorWithoutDeviceIsAClearError) {

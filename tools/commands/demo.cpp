@@ -38,7 +38,7 @@ void demo_defaults(DemoArgs& a) {
   c.val_stride = 16;
   c.pseudo_stride = 16;
   c.log_interval = 20;
-  c.device = cuda_available() ? "cuda" : "cpu";
+  c.device = "auto";
 }
 
 int run_demo(const DemoArgs& a) {

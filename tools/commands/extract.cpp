@@ -16,7 +16,7 @@ namespace semisam::tools {
 namespace {
 
 struct ExtractArgs {
-  std::string root, list = "train.txt", sam_ckpt, out, device = "cuda", precision = "tf32";
+  std::string root, list = "train.txt", sam_ckpt, out, device = "auto", precision = "tf32";
   std::string encoder = "vit_b_ori", image_key = "image";
   uint64_t seed = 1337;
 };
@@ -71,7 +71,7 @@ RegisterCommand extract_command{
        sub.add_option("--sam_ckpt", a->sam_ckpt,
                       "SAM-Med3D checkpoint (.pth, or converted .h5); without it, random weights (demo only)");
        sub.add_option("--out", a->out, "Feature cache to write (HDF5)")->required();
-       sub.add_option("--device", a->device, "cuda, cuda:N or cpu")->capture_default_str();
+       sub.add_option("--device", a->device, "auto (a GPU if visible, else the CPU), cuda, cuda:N or cpu")->capture_default_str();
        sub.add_option("--precision", a->precision, "fp32, tf32 or bf16 products")
            ->check(CLI::IsMember({"fp32", "tf32", "bf16"}))
            ->capture_default_str();
