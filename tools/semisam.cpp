@@ -31,7 +31,13 @@ int main(int argc, char** argv) {
     runners[sub] = command.setup(*sub);
   }
   for (int i = 0; i < argc; ++i) invocation() += (i ? " " : "") + std::string(argv[i]);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // app.exit prints the help (status 0) or the message; every flag error is status 1, as the
+    // README documents, rather than CLI11's own 105-109.
+    return app.exit(e) == 0 ? 0 : 1;
+  }
   try {
     for (auto& [sub, run] : runners)
       if (sub->parsed()) return run();

@@ -28,10 +28,18 @@ std::vector<Tensor> round_zero_pseudo_labels(const TrainConfig& config, const Tr
                                              const std::vector<CaseFeatures>& features,
                                              RunLog& log);
 
-// SPEC §6 step 3 (also used after round 0): when the unlabelled files hold labels, logs the mean
-// Dice per foreground class of the pseudo-labels against them. Does nothing otherwise.
-void log_pseudo_label_quality(const TrainConfig& config, const TrainingSet& set,
-                              const std::vector<Tensor>& pseudo_labels, const std::string& when,
+// SPEC §6 step 3 (also used after round 0): the mean Dice per foreground class of the
+// pseudo-labels against the labels their unlabelled files hold (never used for training). Empty
+// when no unlabelled file holds a label.
+struct PseudoLabelQuality {
+  std::vector<double> class_dice;
+  int64_t cases = 0;
+};
+PseudoLabelQuality pseudo_label_quality(const TrainConfig& config, const TrainingSet& set,
+                                        const std::vector<Tensor>& pseudo_labels);
+
+// A log line with that quality; nothing when it is empty.
+void log_pseudo_label_quality(const PseudoLabelQuality& quality, const std::string& when,
                               RunLog& log);
 
 }  // namespace semisam::ssl

@@ -1,0 +1,47 @@
+#!/bin/sh
+# The `semisam` program's promises about flags and exit statuses (README): flag errors exit 1,
+# listed flags exist and work, `extract` refuses random weights unless asked, `--resume` with
+# nothing to resume fails, and `demo` reruns with other settings or another volume size.
+# Usage: cli_flags_test.sh path/to/semisam
+set -u
+semisam="$1"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# expect STATUS TEXT command...: the command exits with STATUS and its output contains TEXT.
+expect() {
+  want_status=$1; want_text=$2; shift 2
+  "$@" >"$work/out" 2>&1
+  status=$?
+  [ "$status" -eq "$want_status" ] || fail "'$*' exited $status, expected $want_status: $(tail -3 "$work/out")"
+  grep -q -- "$want_text" "$work/out" || fail "'$*' did not print '$want_text': $(tail -3 "$work/out")"
+}
+
+expect 1 "no_such_flag" "$semisam" train --no_such_flag
+expect 1 "" "$semisam" train --max_iterations many
+expect 1 "" "$semisam" nonsense
+expect 0 "--resume" "$semisam" train --help
+expect 0 "--cases_train" "$semisam" phantom --help
+expect 0 "--sam_random_weights" "$semisam" extract --help
+"$semisam" demo --help >"$work/demo_help" 2>&1
+for flag in --root_path --model_root --resume; do
+  grep -q -- "^ *$flag" "$work/demo_help" && fail "demo --help lists $flag, which the demo does not honour"
+done
+grep -q -- "^ *--volume" "$work/demo_help" || fail "demo --help does not list --volume"
+expect 1 "--sam_random_weights" "$semisam" extract --root_path "$work/none" --out "$work/f.h5"
+expect 1 "nothing to resume" "$semisam" train --resume --model_root "$work/model" --device cpu
+
+# demo: a tiny run, a second run with other settings (replaced, not refused), then --fresh with
+# another volume size (new phantoms).
+tiny="--device cpu --num_rounds 1 --val_interval 2 --log_interval 1"
+expect 0 "training finished" "$semisam" demo --out "$work/demo" $tiny --volume 32 32 24 --max_iterations 2
+[ -f "$work/demo/model/phantom_MT_1label_1/unet_3D/report.html" ] || fail "demo left no report.html"
+expect 0 "other settings; starting it afresh" "$semisam" demo --out "$work/demo" $tiny --volume 32 32 24 --max_iterations 3
+expect 0 "training finished" "$semisam" demo --out "$work/demo" $tiny --volume 32 32 32 --fresh --max_iterations 2
+tr -d ' \n' <"$work/demo/phantom/demo_phantom.json" | grep -q '"size":\[32,32,32\]' ||
+  fail "demo --fresh --volume 32 32 32 did not write phantoms of that size"
+
+[ "$failures" -eq 0 ] && echo "all CLI checks passed"
+exit "$failures"
