@@ -40,6 +40,11 @@ std::vector<CaseFeatures> training_features(const TrainConfig& config, const Tra
   std::vector<std::string> names;
   for (const io::Case* c : cases) names.push_back(c->name);
   const FeatureSource source = feature_source(config);
+  if (!config.features.empty()) {
+    std::vector<CaseFeatures> given = read_feature_cache(config.features, source, names);
+    log.line("features: read %s (--features, %zu cases)", config.features.c_str(), given.size());
+    return given;
+  }
   const std::string cache = experiment_dir + "/features.h5";
   if (std::filesystem::exists(cache)) {
     try {

@@ -15,9 +15,10 @@ namespace semisam::ssl {
 // The encoder configuration a run uses and the crop its features were taken from.
 models::SamEncoderOptions encoder_options(const TrainConfig& config);
 
-// Features of the labelled then the unlabelled cases (train.txt order), read from
-// <experiment>/features.h5 when that cache was made from the same encoder and weights, else
-// computed (a progress line per case) and cached atomically.
+// Features of the labelled then the unlabelled cases (train.txt order): read from
+// config.features when set (an `extract` cache; an error when it does not fit the encoder,
+// weights or cases), else from <experiment>/features.h5 when that cache was made from the same
+// encoder and weights, else computed (a progress line per case) and cached there atomically.
 std::vector<CaseFeatures> training_features(const TrainConfig& config, const TrainingSet& set,
                                             const std::string& experiment_dir, Device device,
                                             RunLog& log);

@@ -58,14 +58,17 @@ std::map<int64_t, RoundRows> gather(const std::vector<json>& rows) {
       }
     } else if (type == "validation") {
       const json& dice = row.at("dice");
-      if (r.validation.size() < dice.size() + 1) {
-        r.validation.resize(dice.size() + 1);
+      // One line per class, and the mean (what picks the best model) when there are several.
+      const size_t lines = dice.size() > 1 ? dice.size() + 1 : dice.size();
+      if (r.validation.size() < lines) {
+        r.validation.resize(lines);
         for (size_t c = 0; c < dice.size(); ++c) r.validation[c].name = "class " + std::to_string(c + 1);
-        r.validation.back().name = "mean";
+        if (lines > dice.size()) r.validation.back().name = "mean";
       }
       for (size_t c = 0; c < dice.size(); ++c)
         r.validation[c].points.emplace_back(iteration, dice[c].get<double>());
-      r.validation.back().points.emplace_back(iteration, row.at("mean_dice").get<double>());
+      if (lines > dice.size())
+        r.validation.back().points.emplace_back(iteration, row.at("mean_dice").get<double>());
     } else if (type == "pseudo_labels") {
       r.pseudo_labels = row;
     } else if (type == "round_end") {
@@ -130,7 +133,9 @@ std::string run_report_html(const std::string& experiment_dir) {
                  ? dice_list(r.pseudo_labels.at("quality_dice"))
                  : "unknown")
          << "</td>";
-    if (r.end.is_object())
+    if (r.end.is_object() && r.end.value("best_iteration", 0) == 0)
+      html << "<td colspan=\"3\">no validation beat Dice 0: the last weights were kept</td>";
+    else if (r.end.is_object())
       html << "<td>" << fixed(r.end.value("best_dice", 0.0)) << "</td><td>"
            << dice_list(r.end.value("best_class_dice", json::array())) << "</td><td>"
            << r.end.value("best_iteration", 0) << "</td>";
@@ -155,7 +160,8 @@ std::string run_report_html(const std::string& experiment_dir) {
     dice_options.title = "Round " + std::to_string(round) + ": validation Dice";
     dice_options.x_label = "iteration";
     dice_options.y_label = "Dice";
-    dice_options.y_from_zero = true;
+    dice_options.y_min = 0.0;
+    dice_options.y_max = 1.0;
     dice_options.markers = true;
     html << line_chart_svg(r.validation, dice_options) << "\n</div>\n";
   }

@@ -29,6 +29,22 @@ std::string coordinate(double v) {
   return buffer;
 }
 
+// A tick spacing of 1, 2 or 5 × 10^k giving about `count` intervals over `span`.
+double tick_step(double span, int count) {
+  const double raw = span / count;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  const double fraction = raw / magnitude;
+  return magnitude * (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10);
+}
+
+std::vector<double> ticks(double lo, double hi) {
+  const double step = tick_step(hi - lo, 4);
+  std::vector<double> out;
+  for (double t = std::ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-9; t += step)
+    out.push_back(std::fabs(t) < step * 1e-9 ? 0.0 : t);
+  return out;
+}
+
 }  // namespace
 
 std::string html_escape(const std::string& text) {
@@ -67,24 +83,24 @@ std::string line_chart_svg(const std::vector<ChartSeries>& series, const ChartOp
     return svg.str();
   }
   if (o.y_from_zero) y0 = std::min(y0, 0.0), y1 = std::max(y1, 0.0);
+  if (o.y_max > o.y_min) y0 = o.y_min, y1 = o.y_max;
   if (x1 == x0) x0 -= 0.5, x1 += 0.5;
   if (y1 == y0) y0 -= 0.5, y1 += 0.5;
   const double left = 56, right = o.width - 130, top = 30, bottom = o.height - 40;
   const auto px = [&](double x) { return left + (x - x0) / (x1 - x0) * (right - left); };
   const auto py = [&](double y) { return bottom - (y - y0) / (y1 - y0) * (bottom - top); };
-  // Axes, five ticks each with grid lines.
+  // Axes with grid lines at round-number ticks.
   svg << "<g font-size=\"10\" fill=\"#333\">\n";
-  for (int t = 0; t <= 4; ++t) {
-    const double xv = x0 + (x1 - x0) * t / 4, yv = y0 + (y1 - y0) * t / 4;
+  for (double xv : ticks(x0, x1))
     svg << "<line x1=\"" << coordinate(px(xv)) << "\" y1=\"" << top << "\" x2=\""
         << coordinate(px(xv)) << "\" y2=\"" << bottom << "\" stroke=\"#eee\"/>"
         << "<text x=\"" << coordinate(px(xv)) << "\" y=\"" << bottom + 14
-        << "\" text-anchor=\"middle\">" << number(xv) << "</text>\n"
-        << "<line x1=\"" << left << "\" y1=\"" << coordinate(py(yv)) << "\" x2=\"" << right
+        << "\" text-anchor=\"middle\">" << number(xv) << "</text>\n";
+  for (double yv : ticks(y0, y1))
+    svg << "<line x1=\"" << left << "\" y1=\"" << coordinate(py(yv)) << "\" x2=\"" << right
         << "\" y2=\"" << coordinate(py(yv)) << "\" stroke=\"#eee\"/>"
         << "<text x=\"" << left - 4 << "\" y=\"" << coordinate(py(yv) + 3)
         << "\" text-anchor=\"end\">" << number(yv) << "</text>\n";
-  }
   svg << "<line x1=\"" << left << "\" y1=\"" << bottom << "\" x2=\"" << right << "\" y2=\""
       << bottom << "\" stroke=\"#333\"/><line x1=\"" << left << "\" y1=\"" << top << "\" x2=\""
       << left << "\" y2=\"" << bottom << "\" stroke=\"#333\"/>\n"

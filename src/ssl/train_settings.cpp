@@ -40,6 +40,7 @@ void visit_settings(Config& c, F&& f) {
   f("image_key", c.image_key);
   f("binary_label", c.binary_label);
   f("dtc_sdf_weight", c.dtc_sdf_weight);
+  f("features", c.features);
   f("model_root", c.model_root);
   f("device", c.device);
   f("precision", c.precision);
@@ -55,7 +56,7 @@ void visit_settings(Config& c, F&& f) {
 }
 
 bool is_path_setting(const std::string& name) {
-  return name == "root_path" || name == "sam_ckpt" || name == "model_root";
+  return name == "root_path" || name == "sam_ckpt" || name == "model_root" || name == "features";
 }
 
 // A value as a person types it, for messages: strings bare, the rest as JSON.

@@ -32,7 +32,7 @@ void write_config_json(const std::string& experiment_dir, const TrainConfig& con
 const std::set<std::string>& settings_safe_to_change_on_resume();
 
 // Whether two values of setting `name` mean the same: paths (root_path, sam_ckpt, model_root)
-// are compared after normalisation (`ph3` == `./ph3` == `/abs/ph3`), the rest exactly.
+// (and features) are compared after normalisation (`ph3` == `./ph3` == `/abs/ph3`), the rest exactly.
 bool same_setting(const std::string& name, const std::string& a, const std::string& b);
 
 // Lines "\n  --flag: <before> then, <now> now" for every key of `now` whose value differs from

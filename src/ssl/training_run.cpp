@@ -172,7 +172,10 @@ TrainingOutcome run_training(const TrainConfig& config, const std::string& comma
                 config.device, ": this machine has ", cuda_device_count(), " usable CUDA "
                 "device(s)", cuda_compiled() ? "" : " (this build has no CUDA backend)",
                 "; use --device cpu");
-  SEMISAM_CHECK(config.sam_random_weights || std::filesystem::exists(config.sam_ckpt) ||
+  SEMISAM_CHECK(config.features.empty() || std::filesystem::exists(config.features),
+                "--features ", config.features, " does not exist");
+  SEMISAM_CHECK(config.sam_random_weights || !config.features.empty() ||
+                    std::filesystem::exists(config.sam_ckpt) ||
                     std::filesystem::exists(dir + "/features.h5"),
                 "--sam_ckpt ", config.sam_ckpt, " does not exist");
   io::Checkpoint state;

@@ -43,5 +43,16 @@ expect 0 "training finished" "$semisam" demo --out "$work/demo" $tiny --volume 3
 tr -d ' \n' <"$work/demo/phantom/demo_phantom.json" | grep -q '"size":\[32,32,32\]' ||
   fail "demo --fresh --volume 32 32 32 did not write phantoms of that size"
 
+# `train` uses the cache `extract` writes (--features) instead of running the encoder.
+expect 0 "wrote $work/f.h5" "$semisam" extract --root_path "$work/demo/phantom" --sam_random_weights \
+  --sam_encoder tiny --device cpu --out "$work/f.h5"
+expect 0 "features: read $work/f.h5" "$semisam" train --root_path "$work/demo/phantom" \
+  --features "$work/f.h5" --sam_encoder tiny --sam_random_weights --model_root "$work/m" \
+  --backbone mt --patch_size 32 32 32 --base_filters 2 --val_stride 16 --pseudo_stride 16 \
+  --max_iterations 2 --num_rounds 1 --val_interval 2 --device cpu
+expect 1 "cache was made with encoder" "$semisam" train --root_path "$work/demo/phantom" \
+  --features "$work/f.h5" --sam_random_weights --model_root "$work/m2" --backbone mt \
+  --patch_size 32 32 32 --base_filters 2 --val_stride 16 --pseudo_stride 16 --device cpu
+
 [ "$failures" -eq 0 ] && echo "all CLI checks passed"
 exit "$failures"

@@ -166,6 +166,14 @@ TEST(SvgChart, DrawsEverySeriesAndEscapesText) {
   EXPECT_EQ(lines, 2u);
   EXPECT_NE(svg.find("losses &lt;round 1&gt;"), std::string::npos);
   EXPECT_NE(svg.find("dice &amp; ce"), std::string::npos);
+  // Ticks at round numbers: x over 1..20 steps by 5, a fixed 0..1 range by 0.5.
+  for (const char* tick : {">5</text>", ">10</text>", ">20</text>"})
+    EXPECT_NE(svg.find(tick), std::string::npos) << tick;
+  options.y_min = 0.0;
+  options.y_max = 1.0;
+  const std::string dice = ssl::line_chart_svg({{"class 1", {{10, 0.0}, {20, 0.0}}}}, options);
+  for (const char* tick : {">0</text>", ">0.5</text>", ">1</text>"})
+    EXPECT_NE(dice.find(tick), std::string::npos) << tick;
   EXPECT_NE(ssl::line_chart_svg({}, options).find("no data yet"), std::string::npos);
 }
 

@@ -288,6 +288,9 @@ TEST(TrainingRun, RefusesToOverwriteOrToResumeWithOtherSettings) {
                         ssl::latest_state_path_for(config));
   EXPECT_FALSE(std::filesystem::exists(ssl::latest_state_path_for(config)));
   config.resume = false;
+  config.features = dir.file("absent_features.h5");
+  EXPECT_ERROR_MENTIONS(ssl::run_training(config, "no cache"), "--features", "absent_features.h5");
+  config.features.clear();
   ssl::run_training(config, "first");
   EXPECT_ERROR_MENTIONS(ssl::run_training(config, "again"), "already holds a training run",
                         "--resume");

@@ -34,6 +34,7 @@ void add_train_flags(CLI::App& sub, TrainFlags& f) {
   sub.add_flag("--binary_label", c.binary_label, "Map every label > 0 to 1");
   sub.add_option("--dtc_sdf_weight", c.dtc_sdf_weight, "DTC: weight of the SDF L1 loss (0 = reference, original DTC 0.3)")->capture_default_str();
   // This implementation's own.
+  sub.add_option("--features", c.features, "Feature cache written by `semisam extract` for train.txt (instead of running the encoder)");
   sub.add_option("--model_root", c.model_root, "Folder of experiment folders")->capture_default_str();
   sub.add_option("--device", c.device, "cuda, cuda:N or cpu")->capture_default_str();
   sub.add_option("--precision", c.precision, "fp32 | tf32 | bf16 compute")
