@@ -37,7 +37,20 @@ expect 1 "nothing to resume" "$semisam" train --resume --model_root "$work/model
 # another volume size (new phantoms).
 tiny="--device cpu --num_rounds 1 --val_interval 2 --log_interval 1"
 expect 0 "training finished" "$semisam" demo --out "$work/demo" $tiny --volume 32 32 24 --max_iterations 2
-[ -f "$work/demo/model/phantom_MT_1label_1/unet_3D/report.html" ] || fail "demo left no report.html"
+report="$work/demo/model/phantom_MT_1label_1/unet_3D/report.html"
+[ -f "$report" ] || fail "demo left no report.html"
+# Where headless Chromium is installed (Debian package `chromium`), the report must render with
+# its charts: the parsed DOM holds the SVG line charts, and a screenshot is written.
+if command -v chromium >/dev/null 2>&1; then
+  chromium --headless --no-sandbox --disable-gpu --dump-dom "file://$report" >"$work/dom" 2>/dev/null
+  [ "$(grep -c "<svg" "$work/dom")" -ge 2 ] || fail "report.html rendered without its two charts"
+  grep -q "<polyline" "$work/dom" || fail "report.html rendered without curves"
+  chromium --headless --no-sandbox --disable-gpu --window-size=1200,900 \
+    --screenshot="$work/report.png" "file://$report" >/dev/null 2>&1
+  [ -s "$work/report.png" ] || fail "headless Chromium wrote no screenshot of report.html"
+else
+  echo "note: chromium not installed; report.html not rendered"
+fi
 expect 0 "other settings; starting it afresh" "$semisam" demo --out "$work/demo" $tiny --volume 32 32 24 --max_iterations 3
 expect 0 "training finished" "$semisam" demo --out "$work/demo" $tiny --volume 32 32 32 --fresh --max_iterations 2
 tr -d ' \n' <"$work/demo/phantom/demo_phantom.json" | grep -q '"size":\[32,32,32\]' ||
