@@ -143,6 +143,10 @@ std::string fingerprint_differences(const std::map<std::string, std::string>& be
 TrainConfig settings_for_resume(const TrainConfig& given, const std::set<std::string>& given_flags) {
   const std::string dir = experiment_dir(given);
   const std::string path = config_json_path(dir);
+  SEMISAM_CHECK(std::filesystem::exists(path) || !std::filesystem::exists(dir + "/state"),
+                "--resume: ", dir, " holds a run without config.json, written by an earlier "
+                "version of semisam, which this one cannot resume; start a new run (another --exp "
+                "or --model_root)");
   SEMISAM_CHECK(std::filesystem::exists(path), "--resume: nothing to resume: ", path,
                 " does not exist (the run is looked for in the experiment folder that --model_root ",
                 given.model_root, ", --exp ", given.exp, ", --backbone ", given.backbone,
