@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   using namespace semisam::tools;
   CLI::App app{"semisam: SemiSAM-O1 semi-supervised 3-D segmentation from one labelled volume"};
   app.require_subcommand(1);
+  app.footer("Exit status: 0 done, 1 error (bad flags included), 3 training stopped by SIGINT or "
+             "SIGTERM with its state saved (continue with --resume).");
   auto& commands = command_registry();
   std::sort(commands.begin(), commands.end(),
             [](const Command& a, const Command& b) { return a.name < b.name; });
