@@ -150,8 +150,11 @@ TEST(TrainingRun, LearnsThePhantomsFromOneLabelledCase) {
   EXPECT_EQ(tracking.at("test_dice").at("1"), outcome.rounds[0].best_dice);
   EXPECT_EQ(tracking.at("rounds").at(0).at("best_iteration"), outcome.rounds[0].best_iteration);
   EXPECT_EQ(tracking.at("rounds").at(0).at("best_val_dice_per_class").size(), 1u);
-  EXPECT_NE(test::read_bytes(exp + "/results_summary.txt").find("Round 1: Best Val Dice = "),
-            std::string::npos);
+  char summary_line[64];
+  std::snprintf(summary_line, sizeof summary_line, "\nRound 1: Best Val Dice = %.4f\n",
+                outcome.rounds[0].best_dice);
+  EXPECT_NE(test::read_bytes(exp + "/results_summary.txt").find(summary_line), std::string::npos)
+      << summary_line;
   const std::string report = test::read_bytes(exp + "/report.html");
   EXPECT_NE(report.find("<svg"), std::string::npos);
   EXPECT_NE(report.find("Round 1: validation Dice"), std::string::npos);
