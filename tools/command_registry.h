@@ -17,6 +17,10 @@ struct Command {
 
 std::vector<Command>& command_registry();
 
+// Exit statuses of the program (README): 0 done, 1 error (bad flags included), and
+// kExitInterrupted when SIGINT or SIGTERM stopped a training run after saving its state.
+constexpr int kExitInterrupted = 3;
+
 // The whole command line as typed (program and arguments), for logs and checkpoints.
 std::string& invocation();
 

@@ -34,6 +34,9 @@ int main(int argc, char** argv) {
   CLI::App app{"semisam: SemiSAM-O1 semi-supervised 3-D segmentation from one labelled volume"};
   app.require_subcommand(1);
   app.set_version_flag("--version", version_text());
+  app.footer("Exit status: 0 done, 1 error (bad flags included), 3 training stopped by SIGINT or "
+             "SIGTERM with its state saved (continue with --resume), or predict skipped a bad "
+             "case (the log names it).");
   auto& commands = command_registry();
   std::sort(commands.begin(), commands.end(),
             [](const Command& a, const Command& b) { return a.name < b.name; });
@@ -48,7 +51,13 @@ int main(int argc, char** argv) {
         ->check(CLI::PositiveNumber);
   }
   for (int i = 0; i < argc; ++i) invocation() += (i ? " " : "") + std::string(argv[i]);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // app.exit prints the help (status 0) or the message; every flag error is status 1, as the
+    // README documents, rather than CLI11's own 105-109.
+    return app.exit(e) == 0 ? 0 : 1;
+  }
   try {
     semisam::set_cpu_threads(threads > 0 ? threads : semisam::available_cores());
     for (auto& [sub, run] : runners)

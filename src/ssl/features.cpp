@@ -13,6 +13,7 @@
 #include "kernels/elementwise.h"
 #include "kernels/reduce.h"
 #include "kernels/shape_ops.h"
+#include "ssl/train_settings.h"
 
 namespace semisam::ssl {
 
@@ -164,7 +165,11 @@ std::vector<CaseFeatures> read_feature_cache(const std::string& path, const Feat
                   want, "'");
   };
   expect("encoder", source.encoder);
-  expect("checkpoint", source.checkpoint);
+  // The same checkpoint spelled another way (./ckpt.pth, an absolute path) is the same source.
+  const std::string checkpoint = root.string_attribute("checkpoint");
+  SEMISAM_CHECK(same_setting("sam_ckpt", checkpoint, source.checkpoint), path,
+                ": cache was made with checkpoint '", checkpoint, "', expected '",
+                source.checkpoint, "'");
   SEMISAM_CHECK(root.int_attribute("crop_size") == source.crop_size, path, ": crop size ",
                 root.int_attribute("crop_size"), ", expected ", source.crop_size);
   std::vector<CaseFeatures> out;

@@ -40,6 +40,11 @@ std::vector<CaseFeatures> training_features(const TrainConfig& config, const Tra
   std::vector<std::string> names;
   for (const io::Case* c : cases) names.push_back(c->name);
   const FeatureSource source = feature_source(config);
+  if (!config.features.empty()) {
+    std::vector<CaseFeatures> given = read_feature_cache(config.features, source, names);
+    log.line("features: read %s (--features, %zu cases)", config.features.c_str(), given.size());
+    return given;
+  }
   const std::string cache = experiment_dir + "/features.h5";
   if (std::filesystem::exists(cache)) {
     try {
@@ -77,7 +82,7 @@ std::vector<Tensor> round_zero_pseudo_labels(const TrainConfig& config, const Tr
                                              const std::vector<CaseFeatures>& features,
                                              RunLog& log) {
   const size_t labelled = set.labelled.size();
-  SEMISAM_CHECK(features.size() == labelled + set.unlabelled.size(), "round 0: ",
+  SEMISAM_CHECK(features.size() == labelled + set.unlabelled.size(), "prototype pseudo-labels: ",
                 features.size(), " feature sets for ", labelled + set.unlabelled.size(), " cases");
   const int64_t crop = encoder_options(config).img_size;
   std::vector<Tensor> spatial, labels;
@@ -89,39 +94,46 @@ std::vector<Tensor> round_zero_pseudo_labels(const TrainConfig& config, const Tr
   std::string present;
   for (size_t c = 0; c < prototypes.present.size(); ++c)
     present += std::string(c ? ", " : "") + std::to_string(c) + (prototypes.present[c] ? "" : " (absent)");
-  log.line("round 0: prototypes of classes %s from %zu labelled case(s)", present.c_str(),
+  log.line("prototypes of classes %s from %zu labelled case(s)", present.c_str(),
            labelled);
   std::vector<Tensor> pseudo;
   for (size_t i = 0; i < set.unlabelled.size(); ++i)
     pseudo.push_back(prototype_pseudo_label(features[labelled + i].spatial, prototypes,
                                             set.unlabelled[i].image.shape(), crop));
-  log.line("round 0: prototype pseudo-labels of %zu unlabelled cases, mean foreground fraction "
+  log.line("prototype pseudo-labels of %zu unlabelled cases, mean foreground fraction "
            "%.4f", pseudo.size(), foreground_fraction(pseudo));
   return pseudo;
 }
 
-void log_pseudo_label_quality(const TrainConfig& config, const TrainingSet& set,
-                              const std::vector<Tensor>& pseudo_labels, const std::string& when,
-                              RunLog& log) {
+PseudoLabelQuality pseudo_label_quality(const TrainConfig& config, const TrainingSet& set,
+                                        const std::vector<Tensor>& pseudo_labels) {
   std::vector<double> sum(size_t(config.num_classes - 1), 0.0);
-  int64_t cases = 0;
+  PseudoLabelQuality quality;
   for (size_t i = 0; i < pseudo_labels.size(); ++i) {
     if (i >= set.quality_labels.size() || !set.quality_labels[i].defined()) continue;
     const std::vector<double> dice =
         eval::class_dice(pseudo_labels[i], set.quality_labels[i], int(config.num_classes),
                          eval::EmptyMaskPolicy::TestReport);
     for (size_t c = 0; c < dice.size(); ++c) sum[c] += dice[c];
-    ++cases;
+    ++quality.cases;
   }
-  if (cases == 0) return;
+  if (quality.cases == 0) return quality;
+  for (double s : sum) quality.class_dice.push_back(s / double(quality.cases));
+  return quality;
+}
+
+void log_pseudo_label_quality(const PseudoLabelQuality& quality, const std::string& when,
+                              RunLog& log) {
+  if (quality.cases == 0) return;
   std::string text;
-  for (size_t c = 0; c < sum.size(); ++c) {
+  for (size_t c = 0; c < quality.class_dice.size(); ++c) {
     char item[48];
-    std::snprintf(item, sizeof item, "%sclass %zu %.4f", c ? ", " : "", c + 1, sum[c] / cases);
+    std::snprintf(item, sizeof item, "%sclass %zu %.4f", c ? ", " : "", c + 1,
+                  quality.class_dice[c]);
     text += item;
   }
   log.line("pseudo-label quality %s (Dice vs the labels in %lld unlabelled files, never used for "
-           "training): %s", when.c_str(), (long long)cases, text.c_str());
+           "training): %s", when.c_str(), (long long)quality.cases, text.c_str());
 }
 
 }  // namespace semisam::ssl

@@ -35,6 +35,8 @@ struct TrainConfig {
   double dtc_sdf_weight = 0.0;  // 0: the reference (its SDF loss has no effect)
 
   // This implementation's own.
+  std::string features;                // an `extract` cache of the training cases to use instead of
+                                      // running the encoder (checked against the encoder settings)
   std::string model_root = "model";   // runs go to <model_root>/<exp>_<BACKBONE>_<n>label_1/<model>/
   std::string device = "auto";        // auto (GPU if visible, else CPU), cuda, cuda:N or cpu
   std::string precision = "tf32";     // fp32 | tf32 | bf16 compute

@@ -83,6 +83,10 @@ TEST(SamFeatures, ExtractsFromACheckpointAndCachesRoundTrip) {
   other.checkpoint = "random(seed=1)";
   EXPECT_THROW(ssl::read_feature_cache(path, other, {"case0"}), Error);
   EXPECT_THROW(ssl::read_feature_cache(path, source, {"case1"}), Error);
+  // The same checkpoint spelled another way (as `extract` and `train --features` may) is the same.
+  ssl::FeatureSource respelled = source;
+  respelled.checkpoint = "./tiny_encoder.pth";
+  EXPECT_EQ(ssl::read_feature_cache(path, respelled, {"case0"}).size(), 1u);
 }
 
 TEST(SamFeatures, MissingCheckpointIsAnError) {

@@ -11,6 +11,7 @@
 #include "kernels/precision.h"
 #include "ssl/features.h"
 #include "tensor/device.h"
+#include "tensor/error.h"
 
 namespace semisam::tools {
 namespace {
@@ -19,9 +20,16 @@ struct ExtractArgs {
   std::string root, list = "train.txt", sam_ckpt, out, device = "auto", precision = "tf32";
   std::string encoder = "vit_b_ori", image_key = "image";
   uint64_t seed = 1337;
+  bool sam_random_weights = false;
 };
 
 int run_extract(const ExtractArgs& a) {
+  // As `train`: random encoder weights only when asked for by name.
+  SEMISAM_CHECK(a.sam_random_weights || !a.sam_ckpt.empty(), "--sam_ckpt is missing: name a "
+                "SAM-Med3D checkpoint or ask for random encoder weights explicitly "
+                "(--sam_random_weights, demos and tests only)");
+  SEMISAM_CHECK(!(a.sam_random_weights && !a.sam_ckpt.empty()), "--sam_random_weights and "
+                "--sam_ckpt exclude each other");
   models::SamEncoderOptions options =
       a.encoder == "tiny" ? models::sam_tiny_options() : models::sam_vit_b_ori();
   Device device = parse_device(a.device);
@@ -33,7 +41,7 @@ int run_extract(const ExtractArgs& a) {
   ssl::FeatureSource source{a.encoder, a.sam_ckpt, options.img_size};
   if (a.sam_ckpt.empty()) {
     source.checkpoint = "random(seed=" + std::to_string(a.seed) + ")";
-    std::cout << "WARNING: no --sam_ckpt given: the encoder runs with RANDOM weights (seed "
+    std::cout << "WARNING: --sam_random_weights: the encoder runs with RANDOM weights (seed "
               << a.seed << "). These features are for demos and tests only and carry no "
               << "anatomical meaning.\n";
   } else {
@@ -66,21 +74,23 @@ RegisterCommand extract_command{
     {"extract", "Extract SAM-Med3D features of a split into an HDF5 cache (SPEC §3 step 1)",
      [](CLI::App& sub) -> std::function<int()> {
        auto a = std::make_shared<ExtractArgs>();
-       sub.add_option("--root", a->root, "Dataset root (ROOT/data/<case>.h5)")->required();
+       sub.add_option("--root_path,--root", a->root, "Dataset root (ROOT/data/<case>.h5)")->required();
        sub.add_option("--list", a->list, "Split list under the root")->capture_default_str();
        sub.add_option("--sam_ckpt", a->sam_ckpt,
-                      "SAM-Med3D checkpoint (.pth, or converted .h5); without it, random weights (demo only)");
+                      "SAM-Med3D checkpoint (.pth, or converted .h5)");
+       sub.add_flag("--sam_random_weights", a->sam_random_weights,
+                    "No checkpoint: seeded random encoder weights (demos and tests only)");
        sub.add_option("--out", a->out, "Feature cache to write (HDF5)")->required();
        sub.add_option("--device", a->device, "auto (a GPU if visible, else the CPU), cuda, cuda:N or cpu")->capture_default_str();
        sub.add_option("--precision", a->precision, "fp32, tf32 or bf16 products")
            ->check(CLI::IsMember({"fp32", "tf32", "bf16"}))
            ->capture_default_str();
-       sub.add_option("--encoder", a->encoder, "Encoder configuration")
+       sub.add_option("--sam_encoder,--encoder", a->encoder, "Encoder configuration")
            ->check(CLI::IsMember({"vit_b_ori", "tiny"}))
            ->capture_default_str();
        sub.add_option("--image_key", a->image_key, "Image dataset name in each case file")
            ->capture_default_str();
-       sub.add_option("--seed", a->seed, "Seed of the random weights without --sam_ckpt")
+       sub.add_option("--seed", a->seed, "Seed of the random weights (--sam_random_weights)")
            ->capture_default_str();
        return [a] { return run_extract(*a); };
      }}};

@@ -22,18 +22,18 @@ RegisterCommand phantom_command{
        auto args = std::make_shared<PhantomArgs>();
        io::PhantomOptions& o = args->options;
        sub.add_option("--out", args->out, "Dataset root to write (created if needed)")->required();
-       sub.add_option("--cases-train", o.cases_train, "Training cases")->capture_default_str();
-       sub.add_option("--cases-val", o.cases_val, "Validation cases")->capture_default_str();
-       sub.add_option("--cases-test", o.cases_test, "Test cases")->capture_default_str();
-       sub.add_option("--size", args->size, "Volume size in voxels: X Y Z")
+       sub.add_option("--cases_train,--cases-train", o.cases_train, "Training cases")->capture_default_str();
+       sub.add_option("--cases_val,--cases-val", o.cases_val, "Validation cases")->capture_default_str();
+       sub.add_option("--cases_test,--cases-test", o.cases_test, "Test cases")->capture_default_str();
+       sub.add_option("--size,--volume", args->size, "Volume size in voxels: X Y Z")
            ->expected(3)
            ->capture_default_str();
-       sub.add_option("--classes", o.num_classes, "Classes including background (2..8)")
+       sub.add_option("--num_classes,--classes", o.num_classes, "Classes including background (2..8)")
            ->capture_default_str();
        sub.add_option("--seed", o.seed, "Random seed (same seed, same files)")->capture_default_str();
        sub.add_option("--noise", o.noise, "Std of the additive Gaussian noise")->capture_default_str();
        sub.add_option("--bias", o.bias, "Std of the log bias field")->capture_default_str();
-       sub.add_option("--background-texture", o.background_texture,
+       sub.add_option("--background_texture,--background-texture", o.background_texture,
                       "Std of the smooth background texture")
            ->capture_default_str();
        sub.add_option("--distractors", o.distractors, "Bright vessel-like background tubes")

@@ -2,6 +2,8 @@
 #include <memory>
 
 #include "../command_registry.h"
+#include "ssl/interrupt.h"
+#include "ssl/train_settings.h"
 #include "ssl/training_run.h"
 #include "train_flags.h"
 
@@ -13,9 +15,14 @@ RegisterCommand train_command{
      [](CLI::App& sub) -> std::function<int()> {
        auto flags = std::make_shared<TrainFlags>();
        add_train_flags(sub, *flags);
-       return [flags] {
-         ssl::run_training(finish_train_flags(*flags), invocation());
-         return 0;  // a stop asked for with --stop_after is a success too: the run resumes
+       return [flags, &sub] {
+         ssl::TrainConfig config = finish_train_flags(*flags);
+         // --resume alone: the stored settings, with only the flags typed now checked against them.
+         if (config.resume) config = ssl::settings_for_resume(config, given_flag_names(sub));
+         ssl::InterruptGuard interrupts;  // Ctrl-C / SIGTERM: save the state, then stop
+         const ssl::TrainingOutcome outcome = ssl::run_training(config, invocation());
+         // A stop asked for with --stop_after is a success: the run resumes.
+         return outcome.interrupted_by ? kExitInterrupted : 0;
        };
      }}};
 

@@ -34,6 +34,7 @@ void add_train_flags(CLI::App& sub, TrainFlags& f) {
   sub.add_flag("--binary_label", c.binary_label, "Map every label > 0 to 1");
   sub.add_option("--dtc_sdf_weight", c.dtc_sdf_weight, "DTC: weight of the SDF L1 loss (0 = reference, original DTC 0.3)")->capture_default_str();
   // This implementation's own.
+  sub.add_option("--features", c.features, "Feature cache written by `semisam extract` for train.txt (instead of running the encoder)");
   sub.add_option("--model_root", c.model_root, "Folder of experiment folders")->capture_default_str();
   sub.add_option("--device", c.device, "auto (a GPU if visible, else the CPU), cuda, cuda:N or cpu")->capture_default_str();
   sub.add_option("--precision", c.precision, "fp32 | tf32 | bf16 compute")
@@ -49,7 +50,10 @@ void add_train_flags(CLI::App& sub, TrainFlags& f) {
   sub.add_option("--pseudo_stride", c.pseudo_stride, "Sliding-window stride of pseudo-labelling")->capture_default_str();
   sub.add_option("--log_interval", c.log_interval, "Iterations between progress lines")->capture_default_str();
   sub.add_option("--stop_after", c.stop_after, "Save the state and stop after N iterations (0: run to the end)")->capture_default_str();
-  sub.add_flag("--resume", c.resume, "Continue the run saved in the experiment folder");
+  sub.add_flag("--resume", c.resume, "Continue the run saved in the experiment folder that "
+               "--model_root, --exp, --backbone and --labeled_num name; its other settings come "
+               "from its config.json. Flags typed with it must match, except --device, "
+               "--log_interval and --stop_after, which may change");
 }
 
 ssl::TrainConfig finish_train_flags(const TrainFlags& f) {
@@ -59,6 +63,14 @@ ssl::TrainConfig finish_train_flags(const TrainFlags& f) {
   SEMISAM_CHECK(f.deterministic == 1, "--deterministic 0 is not offered: every run here is "
                 "deterministic by seed");
   return c;
+}
+
+std::set<std::string> given_flag_names(const CLI::App& sub) {
+  std::set<std::string> names;
+  for (const CLI::Option* option : sub.get_options())
+    if (option->count() > 0 && !option->get_lnames().empty())
+      names.insert(option->get_lnames().front());
+  return names;
 }
 
 }  // namespace semisam::tools

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "ssl/train_config.h"
@@ -19,5 +21,8 @@ struct TrainFlags {
 void add_train_flags(CLI::App& sub, TrainFlags& flags);
 // Copies the parsed patch size into the config.
 ssl::TrainConfig finish_train_flags(const TrainFlags& flags);
+
+// The names (without dashes) of the options typed on `sub`'s command line.
+std::set<std::string> given_flag_names(const CLI::App& sub);
 
 }  // namespace semisam::tools

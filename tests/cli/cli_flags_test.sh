@@ -1,0 +1,92 @@
+#!/bin/sh
+# The `semisam` program's promises about flags and exit statuses (README): flag errors exit 1,
+# listed flags exist and work, `extract` refuses random weights unless asked, `--resume` with
+# nothing to resume fails, and `demo` reruns with other settings or another volume size.
+# Usage: cli_flags_test.sh path/to/semisam
+set -u
+semisam="$1"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# expect STATUS TEXT command...: the command exits with STATUS and its output contains TEXT.
+expect() {
+  want_status=$1; want_text=$2; shift 2
+  "$@" >"$work/out" 2>&1
+  status=$?
+  [ "$status" -eq "$want_status" ] || fail "'$*' exited $status, expected $want_status: $(tail -3 "$work/out")"
+  grep -q -- "$want_text" "$work/out" || fail "'$*' did not print '$want_text': $(tail -3 "$work/out")"
+}
+
+expect 1 "no_such_flag" "$semisam" train --no_such_flag
+expect 1 "" "$semisam" train --max_iterations many
+expect 1 "" "$semisam" nonsense
+expect 0 "--resume" "$semisam" train --help
+expect 0 "--cases_train" "$semisam" phantom --help
+expect 0 "--sam_random_weights" "$semisam" extract --help
+"$semisam" demo --help >"$work/demo_help" 2>&1
+for flag in --root_path --model_root --resume; do
+  grep -q -- "^ *$flag" "$work/demo_help" && fail "demo --help lists $flag, which the demo does not honour"
+done
+grep -q -- "^ *--volume" "$work/demo_help" || fail "demo --help does not list --volume"
+expect 1 "--sam_random_weights" "$semisam" extract --root_path "$work/none" --out "$work/f.h5"
+expect 1 "nothing to resume" "$semisam" train --resume --model_root "$work/model" --device cpu
+
+# demo: a tiny run, a second run with other settings (replaced, not refused), then --fresh with
+# another volume size (new phantoms).
+tiny="--device cpu --num_rounds 1 --val_interval 2 --log_interval 1"
+expect 0 "training finished" "$semisam" demo --out "$work/demo" $tiny --volume 32 32 24 --max_iterations 2
+report="$work/demo/model/phantom_MT_1label_1/unet_3D/report.html"
+[ -f "$report" ] || fail "demo left no report.html"
+# Where headless Chromium is installed (Debian package `chromium`), the report must render with
+# its charts: the parsed DOM holds the SVG line charts, and a screenshot is written.
+if command -v chromium >/dev/null 2>&1; then
+  chromium --headless --no-sandbox --disable-gpu --dump-dom "file://$report" >"$work/dom" 2>/dev/null
+  [ "$(grep -c "<svg" "$work/dom")" -ge 2 ] || fail "report.html rendered without its two charts"
+  grep -q "<polyline" "$work/dom" || fail "report.html rendered without curves"
+  chromium --headless --no-sandbox --disable-gpu --window-size=1200,900 \
+    --screenshot="$work/report.png" "file://$report" >/dev/null 2>&1
+  [ -s "$work/report.png" ] || fail "headless Chromium wrote no screenshot of report.html"
+else
+  echo "note: chromium not installed; report.html not rendered"
+fi
+expect 0 "other settings; starting it afresh" "$semisam" demo --out "$work/demo" $tiny --volume 32 32 24 --max_iterations 3
+expect 0 "training finished" "$semisam" demo --out "$work/demo" $tiny --volume 32 32 32 --fresh --max_iterations 2
+tr -d ' \n' <"$work/demo/phantom/demo_phantom.json" | grep -q '"size":\[32,32,32\]' ||
+  fail "demo --fresh --volume 32 32 32 did not write phantoms of that size"
+
+# `train` uses the cache `extract` writes (--features) instead of running the encoder.
+expect 0 "wrote $work/f.h5" "$semisam" extract --root_path "$work/demo/phantom" --sam_random_weights \
+  --sam_encoder tiny --device cpu --out "$work/f.h5"
+expect 0 "features: read $work/f.h5" "$semisam" train --root_path "$work/demo/phantom" \
+  --features "$work/f.h5" --sam_encoder tiny --sam_random_weights --model_root "$work/m" \
+  --backbone mt --patch_size 32 32 32 --base_filters 2 --val_stride 16 --pseudo_stride 16 \
+  --max_iterations 2 --num_rounds 1 --val_interval 2 --device cpu
+expect 1 "cache was made with encoder" "$semisam" train --root_path "$work/demo/phantom" \
+  --features "$work/f.h5" --sam_random_weights --model_root "$work/m2" --backbone mt \
+  --patch_size 32 32 32 --base_filters 2 --val_stride 16 --pseudo_stride 16 --device cpu
+
+# SIGTERM mid-run: the state is saved at the iteration in progress, the log says so, exit status 3;
+# then `--resume` with only the flags that find the run continues it.
+"$semisam" train --root_path "$work/demo/phantom" --features "$work/f.h5" --sam_encoder tiny \
+  --sam_random_weights --model_root "$work/sig" --backbone mt --patch_size 32 32 32 \
+  --base_filters 2 --val_stride 16 --pseudo_stride 16 --max_iterations 100000 --num_rounds 1 \
+  --val_interval 100000 --log_interval 1 --device cpu >"$work/sig.out" 2>&1 &
+pid=$!
+exp="$work/sig/SemiSAM_O1/LA_MT_1label_1/unet_3D"
+for _ in $(seq 1 120); do
+  grep -q '"iteration":2,' "$exp/progress.jsonl" 2>/dev/null && break
+  sleep 0.5
+done
+kill -TERM "$pid"
+wait "$pid"
+status=$?
+[ "$status" -eq 3 ] || fail "SIGTERM: exit status $status, expected 3: $(tail -3 "$work/sig.out")"
+grep -q "(SIGTERM); the state is saved" "$exp/log.txt" || fail "SIGTERM: the log does not say the state was saved"
+[ -f "$exp/state/latest.h5" ] || fail "SIGTERM: no saved state"
+expect 0 "resumed at iteration" "$semisam" train --model_root "$work/sig" --backbone mt --resume --stop_after 1
+expect 0 "Exit status" "$semisam" --help
+
+[ "$failures" -eq 0 ] && echo "all CLI checks passed"
+exit "$failures"
