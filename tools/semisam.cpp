@@ -7,6 +7,7 @@
 #include "command_registry.h"
 #include "semisam_version.h"
 #include "tensor/device.h"
+#include "kernels/cpu_backend.h"
 #include "tensor/error.h"
 #include "tensor/parallel.h"
 
@@ -23,6 +24,10 @@ std::string& invocation() {
 // `semisam --version`: what was built, from which commit, with which backends.
 std::string version_text() {
   std::string backends = "cpu";
+  std::string cpu_libs;
+  if (semisam::ops::onednn_compiled()) cpu_libs += "oneDNN";
+  if (semisam::ops::openblas_compiled()) cpu_libs += std::string(cpu_libs.empty() ? "" : ", ") + "OpenBLAS";
+  backends += " (" + (cpu_libs.empty() ? std::string("reference loops only") : cpu_libs) + ")";
   if (semisam::cuda_compiled()) backends += ", cuda (cuBLAS, cuDNN)";
   return std::string("semisam ") + SEMISAM_VERSION + "\ncommit " + SEMISAM_GIT_COMMIT +
          "\nbackends: " + backends;

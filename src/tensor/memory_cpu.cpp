@@ -2,6 +2,7 @@
 // memory functions.
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -23,7 +24,9 @@ namespace detail {
 
 // The caching host allocator. A training step allocates the same sizes in every iteration, and
 // fresh large blocks come from mmap and are page-faulted in on first touch, every time. Freed
-// blocks of at least kCacheMinBytes are kept in free lists by rounded size and handed out again.
+// blocks of at least kCacheMinBytes are kept in free lists by size and handed out again to a
+// request of up to that size but no less than 4/5 of it (best fit), so a block is not wasted on a
+// much smaller tensor; each large block's capacity is remembered for when it comes back.
 // What the cache may hold is bounded by the high-water mark of live tensor bytes (at least
 // kCacheFloorBytes), so the process never holds more than about twice its peak live memory;
 // beyond that, freed blocks go back to the system. Small blocks are left to malloc, which caches
@@ -40,7 +43,8 @@ size_t rounded_size(size_t bytes) {
 struct HostCounters {
   std::mutex mutex;
   MemoryStats stats;
-  std::unordered_map<size_t, std::vector<void*>> free_blocks;  // rounded size -> blocks
+  std::map<size_t, std::vector<void*>> free_blocks;  // capacity -> blocks
+  std::unordered_map<void*, size_t> capacity;        // live large blocks -> their capacity
   size_t cached_bytes = 0;
   size_t live_high_water = 0;  // never reset, unlike stats.peak_bytes
 };
@@ -49,12 +53,16 @@ HostCounters& host_counters() {
   return counters;
 }
 
-void* take_cached(HostCounters& c, size_t rounded) {
-  auto it = c.free_blocks.find(rounded);
-  if (it == c.free_blocks.end() || it->second.empty()) return nullptr;
+// The smallest cached block that holds `rounded` bytes and is at most 5/4 of it; its capacity in
+// `taken`.
+void* take_cached(HostCounters& c, size_t rounded, size_t& taken) {
+  auto it = c.free_blocks.lower_bound(rounded);
+  if (it == c.free_blocks.end() || it->first > rounded + rounded / 4) return nullptr;
   void* ptr = it->second.back();
+  taken = it->first;
   it->second.pop_back();
-  c.cached_bytes -= rounded;
+  if (it->second.empty()) c.free_blocks.erase(it);
+  c.cached_bytes -= taken;
   return ptr;
 }
 
@@ -69,9 +77,10 @@ void* host_allocate(size_t bytes) {
   const size_t rounded = rounded_size(bytes);
   auto& c = host_counters();
   void* ptr = nullptr;
+  size_t capacity = rounded;
   {
     std::lock_guard<std::mutex> lock(c.mutex);
-    if (rounded >= kCacheMinBytes) ptr = take_cached(c, rounded);
+    if (rounded >= kCacheMinBytes) ptr = take_cached(c, rounded, capacity);
     c.stats.current_bytes += bytes;
     c.stats.allocations += 1;
     if (c.stats.current_bytes > c.stats.peak_bytes) c.stats.peak_bytes = c.stats.current_bytes;
@@ -90,20 +99,31 @@ void* host_allocate(size_t bytes) {
     c.stats.current_bytes -= bytes;
   }
   SEMISAM_CHECK(ptr != nullptr, "out of host memory allocating ", bytes, " bytes");
+  if (rounded >= kCacheMinBytes) {
+    std::lock_guard<std::mutex> lock(c.mutex);
+    try {
+      c.capacity[ptr] = capacity;
+    } catch (...) {  // no memory for the entry: the block is freed, not cached, when it returns
+    }
+  }
   if (allocation_poison()) std::memset(ptr, 0xFF, bytes);
   return ptr;
 }
 
 void host_free(void* ptr, size_t bytes) noexcept {
-  const size_t rounded = rounded_size(bytes);
   auto& c = host_counters();
   std::lock_guard<std::mutex> lock(c.mutex);
   c.stats.current_bytes -= bytes;
+  size_t capacity = 0;
+  if (auto it = c.capacity.find(ptr); it != c.capacity.end()) {
+    capacity = it->second;
+    c.capacity.erase(it);
+  }
   const size_t limit = std::max(kCacheFloorBytes, c.live_high_water);
-  if (rounded >= kCacheMinBytes && c.cached_bytes + rounded <= limit) {
+  if (capacity >= kCacheMinBytes && c.cached_bytes + capacity <= limit) {
     try {
-      c.free_blocks[rounded].push_back(ptr);
-      c.cached_bytes += rounded;
+      c.free_blocks[capacity].push_back(ptr);
+      c.cached_bytes += capacity;
       return;
     } catch (...) {  // no memory for the list entry: free the block instead
     }
