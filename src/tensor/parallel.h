@@ -28,6 +28,25 @@ namespace parallel_detail {
 // Applies the configured count to OpenMP and OpenBLAS when it changed; cheap otherwise.
 void apply_thread_count();
 bool in_parallel_region();
+
+// Runs body(i) for i in [0, count) in a parallel region of the pool (static schedule); the first
+// exception thrown is rethrown after every index has run.
+template <typename Body>
+void run_in_region(int64_t count, Body&& body) {
+  apply_thread_count();
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < count; ++i) {
+    try {
+      body(i);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
+}
 }  // namespace parallel_detail
 
 // Runs fn(begin, end) over [0, count) in chunks of `grain` items (the last may be shorter), on
@@ -42,19 +61,8 @@ void parallel_for(int64_t count, int64_t grain, Fn&& fn) {
     for (int64_t c = 0; c < chunks; ++c) fn(c * grain, c + 1 == chunks ? count : (c + 1) * grain);
     return;
   }
-  parallel_detail::apply_thread_count();
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-#pragma omp parallel for schedule(static)
-  for (int64_t c = 0; c < chunks; ++c) {
-    try {
-      fn(c * grain, c + 1 == chunks ? count : (c + 1) * grain);
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(failure_mutex);
-      if (!failure) failure = std::current_exception();
-    }
-  }
-  if (failure) std::rethrow_exception(failure);
+  parallel_detail::run_in_region(
+      chunks, [&](int64_t c) { fn(c * grain, c + 1 == chunks ? count : (c + 1) * grain); });
 }
 
 // Runs fn(task) for task in [0, count) inside a parallel region of the pool, even for a single
@@ -68,19 +76,7 @@ void parallel_tasks_in_region(int64_t count, Fn&& fn) {
     for (int64_t t = 0; t < count; ++t) fn(t);
     return;
   }
-  parallel_detail::apply_thread_count();
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-#pragma omp parallel for schedule(static)
-  for (int64_t t = 0; t < count; ++t) {
-    try {
-      fn(t);
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(failure_mutex);
-      if (!failure) failure = std::current_exception();
-    }
-  }
-  if (failure) std::rethrow_exception(failure);
+  parallel_detail::run_in_region(count, fn);
 }
 
 // Σ over [0, count) of fn(begin, end) (each returning the double sum of its chunk), combined in

@@ -195,47 +195,44 @@ bool supports(const Shape& input, const Shape& weight, const Conv3dParams& param
   return true;
 }
 
-void conv3d_forward(const Tensor& input, const Tensor& weight, const Tensor& bias,
-                    const Conv3dParams& params, const Tensor& out) {
-  run("conv3d", [&](dnnl::stream& s) {
-    const Prepared& p =
-        prepared(key_of(Pass::Forward, input.shape(), weight.shape(), params, bias.defined()));
-    Operand x = input_operand(input, p.a, s), w = input_operand(weight, p.b, s);
-    Operand y = output_operand(out, p.c);
-    std::unordered_map<int, memory> args{
-        {DNNL_ARG_SRC, x.prim}, {DNNL_ARG_WEIGHTS, w.prim}, {DNNL_ARG_DST, y.prim}};
+namespace {
+
+// One pass: operands a and b in, c out (see Prepared), with oneDNN's argument names for each,
+// reordered to the primitive's layouts and c reordered back; the bias, when given, as it is.
+void execute_pass(const char* op, Pass pass, const Shape& input_shape, const Shape& weight_shape,
+                  const Conv3dParams& params, const Tensor& a, int a_arg, const Tensor& b,
+                  int b_arg, const Tensor& c, int c_arg, const Tensor& bias) {
+  run(op, [&](dnnl::stream& s) {
+    const Prepared& p = prepared(key_of(pass, input_shape, weight_shape, params, bias.defined()));
+    Operand in_a = input_operand(a, p.a, s), in_b = input_operand(b, p.b, s);
+    Operand out = output_operand(c, p.c);
+    std::unordered_map<int, memory> args{{a_arg, in_a.prim}, {b_arg, in_b.prim}, {c_arg, out.prim}};
     if (bias.defined()) args.emplace(DNNL_ARG_BIAS, plain(bias));
     p.primitive.execute(s, args);
-    finish_output(y, s);
+    finish_output(out, s);
   });
+}
+
+}  // namespace
+
+void conv3d_forward(const Tensor& input, const Tensor& weight, const Tensor& bias,
+                    const Conv3dParams& params, const Tensor& out) {
+  execute_pass("conv3d", Pass::Forward, input.shape(), weight.shape(), params, input, DNNL_ARG_SRC,
+               weight, DNNL_ARG_WEIGHTS, out, DNNL_ARG_DST, bias);
 }
 
 void conv3d_backward_input(const Tensor& grad_output, const Tensor& weight,
                            const Conv3dParams& params, const Tensor& grad_input) {
-  run("conv3d_backward_input", [&](dnnl::stream& s) {
-    const Prepared& p =
-        prepared(key_of(Pass::BackwardData, grad_input.shape(), weight.shape(), params, false));
-    Operand dy = input_operand(grad_output, p.a, s), w = input_operand(weight, p.b, s);
-    Operand dx = output_operand(grad_input, p.c);
-    p.primitive.execute(
-        s,
-        {{DNNL_ARG_DIFF_DST, dy.prim}, {DNNL_ARG_WEIGHTS, w.prim}, {DNNL_ARG_DIFF_SRC, dx.prim}});
-    finish_output(dx, s);
-  });
+  execute_pass("conv3d_backward_input", Pass::BackwardData, grad_input.shape(), weight.shape(),
+               params, grad_output, DNNL_ARG_DIFF_DST, weight, DNNL_ARG_WEIGHTS, grad_input,
+               DNNL_ARG_DIFF_SRC, Tensor());
 }
 
 void conv3d_backward_weight(const Tensor& grad_output, const Tensor& input,
                             const Conv3dParams& params, const Tensor& grad_weight) {
-  run("conv3d_backward_weight", [&](dnnl::stream& s) {
-    const Prepared& p =
-        prepared(key_of(Pass::BackwardWeights, input.shape(), grad_weight.shape(), params, false));
-    Operand x = input_operand(input, p.a, s), dy = input_operand(grad_output, p.b, s);
-    Operand dw = output_operand(grad_weight, p.c);
-    p.primitive.execute(
-        s,
-        {{DNNL_ARG_SRC, x.prim}, {DNNL_ARG_DIFF_DST, dy.prim}, {DNNL_ARG_DIFF_WEIGHTS, dw.prim}});
-    finish_output(dw, s);
-  });
+  execute_pass("conv3d_backward_weight", Pass::BackwardWeights, input.shape(), grad_weight.shape(),
+               params, input, DNNL_ARG_SRC, grad_output, DNNL_ARG_DIFF_DST, grad_weight,
+               DNNL_ARG_DIFF_WEIGHTS, Tensor());
 }
 
 }  // namespace semisam::ops::cpu::onednn
