@@ -42,7 +42,8 @@ pack
 timeout 300 ctest --test-dir "$build" --output-on-failure --timeout 120 -j 4 >"$out/ctest.log" 2>&1
 rc=$?
 pack
-skipped=$(grep -cE 'Test +#[0-9]+: .*\*\*\*Skipped|\(Skipped\)' "$out/ctest.log" || true)
+# The closing list names each skipped test once (the progress lines name it again).
+skipped=$(grep -cE '^\s*[0-9]+ - .*\(Skipped\)' "$out/ctest.log" || true)
 echo "---- failures (if any) ----"
 grep -E '\*\*\*(Failed|Exception|Timeout)|\(Failed\)|\(Timeout\)' "$out/ctest.log" | head -40
 echo "---- summary ----"
