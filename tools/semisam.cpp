@@ -64,7 +64,8 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 1;
   }
   try {
-    semisam::set_cpu_threads(threads > 0 ? threads : semisam::available_cores());
+    // Without --threads the default stands: SEMISAM_THREADS, else the cores available.
+    if (threads > 0) semisam::set_cpu_threads(threads);
     for (auto& [sub, run] : runners)
       if (sub->parsed()) return run();
   } catch (const std::exception& e) {

@@ -6,7 +6,6 @@
 #include "kernels/cpu/conv3d_blas.h"
 
 #include <algorithm>
-#include <vector>
 
 #include "kernels/cpu/conv3d_im2col.h"
 #include "tensor/error.h"
@@ -43,28 +42,29 @@ void conv3d_backward_weight(const Tensor& grad_output, const Tensor& input,
                 input.str(), " exceeds OpenBLAS's 32-bit sizes");
   const float* x = input.data<float>();
   const float* dy = grad_output.data<float>();
-  std::vector<std::vector<float>> partial(static_cast<size_t>(groups));
-  parallel_detail::apply_thread_count();
+  // Scratch from the tensor allocator, whose cache serves the same sizes again at every
+  // iteration: one float32 partial dW per group, one im2col block per group.
+  Tensor partial = Tensor::zeros({groups, int64_t(wsize)}, DType::Float32);
+  Tensor columns = Tensor::empty({groups, rows * chunk}, DType::Float32);
+  float* sums = partial.data<float>();
   parallel_tasks_in_region(groups, [&](int64_t group) {
-    std::vector<float> col(size_t(rows * chunk));
-    {
-      std::vector<float> sum(wsize, 0.0f);
-      for (int64_t task = group * tasks / groups; task < (group + 1) * tasks / groups; ++task) {
-        const int64_t n = task / chunks, p0 = (task % chunks) * chunk;
-        const int64_t count = std::min(chunk, g.out_volume - p0);
-        conv_detail::im2col(g, x + n * g.in_channels * g.in_volume, p0, count, col.data());
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(g.out_channels), int(rows),
-                    int(count), 1.0f, dy + n * g.out_channels * g.out_volume + p0,
-                    int(g.out_volume), col.data(), int(count), 1.0f, sum.data(), int(rows));
-      }
-      partial[size_t(group)] = std::move(sum);
+    float* col = columns.data<float>() + group * rows * chunk;
+    float* sum = sums + group * int64_t(wsize);
+    for (int64_t task = group * tasks / groups; task < (group + 1) * tasks / groups; ++task) {
+      const int64_t n = task / chunks, p0 = (task % chunks) * chunk;
+      const int64_t count = std::min(chunk, g.out_volume - p0);
+      conv_detail::im2col(g, x + n * g.in_channels * g.in_volume, p0, count, col);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(g.out_channels), int(rows),
+                  int(count), 1.0f, dy + n * g.out_channels * g.out_volume + p0, int(g.out_volume),
+                  col, int(count), 1.0f, sum, int(rows));
     }
   });
   float* dw = grad_weight.data<float>();
   parallel_for(int64_t(wsize), int64_t(1) << 14, [&](int64_t i0, int64_t i1) {
     for (int64_t i = i0; i < i1; ++i) {
       double total = 0;
-      for (const auto& p : partial) total += double(p[size_t(i)]);
+      for (int64_t group = 0; group < groups; ++group)
+        total += double(sums[group * int64_t(wsize) + i]);
       dw[i] = float(total);
     }
   });

@@ -58,36 +58,44 @@ struct Prepared {
                          // backward weights: src, diff_dst, diff_weights
 };
 
-dnnl::convolution_forward::primitive_desc make_forward_pd(const Key& k) {
-  Shape out = conv3d_output_shape(k.input, k.weight, {k.stride, k.padding});
-  auto any = [](const Shape& s) {
-    return memory::desc(dims_of(s), memory::data_type::f32, Tag::any);
-  };
-  auto rp = right_padding(k.input, k.weight, {k.stride, k.padding});
-  memory::dims strides(k.stride.begin(), k.stride.end()), pl(k.padding.begin(), k.padding.end()),
-      pr(rp.begin(), rp.end());
+// The descriptors every pass of one convolution shares: operands in layouts left to oneDNN
+// ("any"), strides and paddings (the right padding made to fit the floored output size).
+struct ConvDescs {
+  memory::desc src, weights, dst;
+  memory::dims strides, padding_l, padding_r;
+  explicit ConvDescs(const Key& k) {
+    auto any = [](const Shape& s) {
+      return memory::desc(dims_of(s), memory::data_type::f32, Tag::any);
+    };
+    const Conv3dParams params{k.stride, k.padding};
+    src = any(k.input);
+    weights = any(k.weight);
+    dst = any(conv3d_output_shape(k.input, k.weight, params));
+    auto rp = right_padding(k.input, k.weight, params);
+    strides.assign(k.stride.begin(), k.stride.end());
+    padding_l.assign(k.padding.begin(), k.padding.end());
+    padding_r.assign(rp.begin(), rp.end());
+  }
+};
+
+dnnl::convolution_forward::primitive_desc make_forward_pd(const Key& k, const ConvDescs& d) {
+  const auto prop = dnnl::prop_kind::forward_training;
+  const auto direct = dnnl::algorithm::convolution_direct;
   if (k.bias) {
     memory::desc bias(dims_of({k.weight[0]}), memory::data_type::f32, Tag::x);
-    dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_training,
-                                      dnnl::algorithm::convolution_direct, any(k.input),
-                                      any(k.weight), bias, any(out), strides, pl, pr);
-    return {d, cpu_engine()};
+    return {dnnl::convolution_forward::desc(prop, direct, d.src, d.weights, bias, d.dst, d.strides,
+                                            d.padding_l, d.padding_r),
+            cpu_engine()};
   }
-  dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_training,
-                                    dnnl::algorithm::convolution_direct, any(k.input),
-                                    any(k.weight), any(out), strides, pl, pr);
-  return {d, cpu_engine()};
+  return {dnnl::convolution_forward::desc(prop, direct, d.src, d.weights, d.dst, d.strides,
+                                          d.padding_l, d.padding_r),
+          cpu_engine()};
 }
 
 Prepared prepare(const Key& k) {
-  Prepared p{make_forward_pd(k), {}, {}, {}, {}};
-  Shape out = conv3d_output_shape(k.input, k.weight, {k.stride, k.padding});
-  auto any = [](const Shape& s) {
-    return memory::desc(dims_of(s), memory::data_type::f32, Tag::any);
-  };
-  auto rp = right_padding(k.input, k.weight, {k.stride, k.padding});
-  memory::dims strides(k.stride.begin(), k.stride.end()), pl(k.padding.begin(), k.padding.end()),
-      pr(rp.begin(), rp.end());
+  const ConvDescs d(k);
+  Prepared p{make_forward_pd(k, d), {}, {}, {}, {}};
+  const auto direct = dnnl::algorithm::convolution_direct;
   switch (k.pass) {
     case Pass::Forward:
       p.primitive = dnnl::convolution_forward(p.forward_pd);
@@ -96,9 +104,9 @@ Prepared prepare(const Key& k) {
       p.c = p.forward_pd.dst_desc();
       break;
     case Pass::BackwardData: {
-      dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, any(k.input),
-                                              any(k.weight), any(out), strides, pl, pr);
-      dnnl::convolution_backward_data::primitive_desc pd(d, cpu_engine(), p.forward_pd);
+      dnnl::convolution_backward_data::primitive_desc pd(
+          {direct, d.src, d.weights, d.dst, d.strides, d.padding_l, d.padding_r}, cpu_engine(),
+          p.forward_pd);
       p.primitive = dnnl::convolution_backward_data(pd);
       p.a = pd.diff_dst_desc();
       p.b = pd.weights_desc();
@@ -106,9 +114,9 @@ Prepared prepare(const Key& k) {
       break;
     }
     case Pass::BackwardWeights: {
-      dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, any(k.input),
-                                                 any(k.weight), any(out), strides, pl, pr);
-      dnnl::convolution_backward_weights::primitive_desc pd(d, cpu_engine(), p.forward_pd);
+      dnnl::convolution_backward_weights::primitive_desc pd(
+          {direct, d.src, d.weights, d.dst, d.strides, d.padding_l, d.padding_r}, cpu_engine(),
+          p.forward_pd);
       p.primitive = dnnl::convolution_backward_weights(pd);
       p.a = pd.src_desc();
       p.b = pd.diff_dst_desc();
