@@ -18,7 +18,9 @@ namespace semisam {
 namespace {
 
 std::atomic<int> configured{0};  // 0: not chosen yet
-std::atomic<int> applied{0};     // the count last handed to OpenMP / OpenBLAS
+// The count last handed to OpenMP on this thread: omp_set_num_threads sets the calling thread's
+// value only, so each thread that runs ops applies it once for itself.
+thread_local int applied = 0;
 
 int default_threads() {
   if (const char* env = std::getenv("SEMISAM_THREADS")) {
@@ -63,12 +65,12 @@ namespace parallel_detail {
 
 void apply_thread_count() {
   int n = cpu_threads();
-  if (applied.load() == n) return;
+  if (applied == n) return;
   omp_set_num_threads(n);
 #if SEMISAM_HAS_OPENBLAS
   openblas_set_num_threads(n);
 #endif
-  applied.store(n);
+  applied = n;
 }
 
 bool in_parallel_region() { return omp_in_parallel() != 0; }
