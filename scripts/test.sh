@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build}"
-bash scripts/setup.sh
+bash scripts/setup.sh --test
 jobs="$(nproc 2>/dev/null || echo 2)"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release ${SEMISAM_CMAKE_FLAGS:-}
 cmake --build "$build" -j "$jobs"

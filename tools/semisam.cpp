@@ -39,9 +39,10 @@ int main(int argc, char** argv) {
   CLI::App app{"semisam: SemiSAM-O1 semi-supervised 3-D segmentation from one labelled volume"};
   app.require_subcommand(1);
   app.set_version_flag("--version", version_text());
-  app.footer("Exit status: 0 done, 1 error (bad flags included), 3 training stopped by SIGINT or "
-             "SIGTERM with its state saved (continue with --resume), or predict skipped a bad "
-             "case (the log names it).");
+  app.footer("Exit status: 0 done, 1 error (bad data, missing files, a full disk), 2 usage (an "
+             "unknown or malformed flag, flags that exclude each other), 3 training stopped by "
+             "SIGINT or SIGTERM with its state saved (continue with --resume), or predict skipped "
+             "a bad case (the log names it).");
   auto& commands = command_registry();
   std::sort(commands.begin(), commands.end(),
             [](const Command& a, const Command& b) { return a.name < b.name; });
@@ -59,18 +60,21 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    // app.exit prints the help (status 0) or the message; every flag error is status 1, as the
-    // README documents, rather than CLI11's own 105-109.
-    return app.exit(e) == 0 ? 0 : 1;
+    // app.exit prints the help (status 0) or the message; every flag error is the documented
+    // usage status rather than CLI11's own 105-109.
+    return app.exit(e) == 0 ? 0 : kExitUsage;
   }
   try {
     // Without --threads the default stands: SEMISAM_THREADS, else the cores available.
     if (threads > 0) semisam::set_cpu_threads(threads);
     for (auto& [sub, run] : runners)
       if (sub->parsed()) return run();
+  } catch (const UsageError& e) {
+    std::cerr << "semisam: usage error: " << e.what() << "\nRun with --help for more information.\n";
+    return kExitUsage;
   } catch (const std::exception& e) {
     std::cerr << "semisam: error: " << e.what() << "\n";
-    return 1;
+    return kExitError;
   }
   return 0;
 }

@@ -3,12 +3,17 @@
 
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
 #include "io/atomic_file.h"
 #include "io/dataset.h"
 #include "io/scan_geometry.h"
 #include "io/split_list.h"
 #include "kernels/precision.h"
+#include "ssl/run_report.h"
 #include "ssl/segmentation_checkpoint.h"
+#include "ssl/slice_preview.h"
+#include "ssl/train_settings.h"
 #include "ssl/segmentation_inference.h"
 #include "tensor/device.h"
 
@@ -29,6 +34,32 @@ ReportPaths report_paths(const EvaluationConfig& config) {
   fs::path stem = fs::path(config.report);
   stem.replace_extension();
   return {config.report, stem.string() + ".csv", stem.string() + ".summary.json"};
+}
+
+// Writes the previews of one case into `folder`/test_previews and returns their entry for
+// previews.json (paths relative to `folder`, as the report links them).
+nlohmann::json write_case_previews(const fs::path& folder, const io::Case& c,
+                                   const Tensor& prediction, const CaseEvaluation& ce,
+                                   int64_t slices, std::vector<std::string>& written) {
+  const int64_t scale = preview_scale(c.image);
+  nlohmann::json entry = {{"case", c.name}, {"slices", nlohmann::json::array()}};
+  nlohmann::json dice = nlohmann::json::array();
+  for (const auto& m : ce.classes) dice.push_back(m.dice);
+  entry["dice"] = dice;
+  for (int64_t z : preview_slices(prediction, c.label, slices)) {
+    const std::string name = kPreviewFolder + "/" + c.name + "_z" + std::to_string(z) + ".png";
+    io::write_png((folder / name).string(), render_slice(c.image, prediction, c.label, z, scale));
+    written.push_back((folder / name).string());
+    entry["slices"].push_back({{"z", z}, {"file", name}});
+  }
+  return entry;
+}
+
+// Removes the PNGs of an earlier test, so the folder holds only what previews.json lists.
+void clear_previews(const fs::path& folder) {
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(folder / kPreviewFolder, error))
+    if (entry.path().extension() == ".png") fs::remove(entry.path(), error);
 }
 
 }  // namespace
@@ -62,6 +93,17 @@ EvaluationOutcome run_evaluation(const EvaluationConfig& config, RunLog& log) {
   std::vector<eval::BinaryMetrics> all_rows;
   std::vector<std::vector<eval::BinaryMetrics>> class_rows(size_t(num_classes - 1));
   bool told_no_geometry = false, told_no_spacing = false;
+  const ReportPaths paths = report_paths(config);
+  const fs::path report_folder = fs::path(paths.text).parent_path();
+  const bool previews = config.preview_cases > 0 && config.preview_slices > 0;
+  if (previews && !io::png_supported())
+    log.line("this build has no libpng: no slice previews (install libpng-dev and rebuild)");
+  const bool write_previews = previews && io::png_supported();
+  nlohmann::json preview_list = nlohmann::json::array();
+  if (write_previews) {
+    fs::create_directories(report_folder / kPreviewFolder);
+    clear_previews(report_folder);
+  }
   for (size_t i = 0; i < names.size(); ++i) {
     const double start = log.elapsed_seconds();
     io::Case c = io::load_case(config.root_path, names[i], data, io::LabelMode::Require);
@@ -95,6 +137,9 @@ EvaluationOutcome run_evaluation(const EvaluationConfig& config, RunLog& log) {
       io::write_nifti_with_geometry(base + "_img.nii.gz", c.image, c.geometry);
       io::write_nifti_with_geometry(base + "_gt.nii.gz", c.label, c.geometry);
     }
+    if (write_previews && int64_t(i) < config.preview_cases)
+      preview_list.push_back(write_case_previews(report_folder, c, result.label, ce,
+                                                 config.preview_slices, outcome.preview_files));
     outcome.cases.push_back(std::move(ce));
   }
   outcome.overall = eval::summarize(all_rows);
@@ -105,11 +150,9 @@ EvaluationOutcome run_evaluation(const EvaluationConfig& config, RunLog& log) {
 
   EvaluationSummary summary{config.ckpt, config.test_list, outcome.cases, outcome.overall,
                             outcome.per_class, outcome.distance_unit};
-  const ReportPaths paths = report_paths(config);
   outcome.report_path = paths.text;
   outcome.csv_path = paths.csv;
   outcome.json_path = paths.json;
-  const fs::path report_folder = fs::path(paths.text).parent_path();
   if (!report_folder.empty()) fs::create_directories(report_folder);
   io::write_text_atomically(paths.text, evaluation_report_text(summary));
   io::write_text_atomically(paths.csv, evaluation_csv(summary));
@@ -119,6 +162,23 @@ EvaluationOutcome run_evaluation(const EvaluationConfig& config, RunLog& log) {
            format_summary(outcome.overall, outcome.distance_unit).c_str());
   log.line("report written to %s (CSV %s, JSON %s)", paths.text.c_str(), paths.csv.c_str(),
            paths.json.c_str());
+  if (write_previews) {
+    const nlohmann::json listing = {
+        {"legend", "grey: the scan (0.5th to 99.5th percentile of the slice); fill: predicted "
+                   "class; green outline: ground truth; rows follow X, columns Y"},
+        {"checkpoint", config.ckpt},
+        {"cases", preview_list}};
+    io::write_text_atomically((report_folder / kPreviewListing).string(), listing.dump(2) + "\n");
+    log.line("%zu slice previews in %s", outcome.preview_files.size(),
+             (report_folder / kPreviewFolder).c_str());
+  }
+  // A test of a training run's model completes that run's report.
+  const fs::path folder = report_folder.empty() ? fs::path(".") : report_folder;
+  if (fs::exists(config_json_path(folder.string())) &&
+      fs::path(paths.json).filename() == "summary.json") {
+    write_run_report(folder.string());
+    log.line("report updated: %s", report_path(folder.string()).c_str());
+  }
   return outcome;
 }
 

@@ -1,7 +1,9 @@
 // SPEC §7 `test`: a trained segmentation model over a split list with a sliding window (stride 64),
 // per-class Dice, Jaccard, HD95 and ASD (test-report empty-mask rules; distances in mm where the
 // case files give a spacing, else in voxels), mean ± population std, a text report, a CSV,
-// summary.json, and optional NIfTI predictions with the geometry of their scans.
+// summary.json, slice previews, and optional NIfTI predictions with the geometry of their scans.
+// When the report lands in a training run's folder (the default: beside round{r}_best.h5), that
+// run's report.html is rewritten with the test table and the previews.
 #pragma once
 
 #include <array>
@@ -28,6 +30,10 @@ struct EvaluationConfig {
   bool binary_label = false;
   std::string device = "auto";
   std::string precision = "tf32";
+  // Axial slice previews (PNG) of the first `preview_cases` cases, `preview_slices` each, in
+  // test_previews/ beside the report; 0 cases: none. Without libpng in the build: none, and the
+  // log says so.
+  int64_t preview_cases = 3, preview_slices = 3;
 };
 
 struct EvaluationOutcome {
@@ -36,6 +42,7 @@ struct EvaluationOutcome {
   std::vector<eval::MetricSummary> per_class;  // over cases, one per foreground class
   std::string distance_unit;                   // "mm", "voxels" or "mixed"
   std::string report_path, csv_path, json_path;
+  std::vector<std::string> preview_files;  // the PNGs written
 };
 
 EvaluationOutcome run_evaluation(const EvaluationConfig& config, RunLog& log);

@@ -1,6 +1,7 @@
 // The HTML training report, drawn from config.json and progress.jsonl.
 #include "ssl/run_report.h"
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -101,6 +102,73 @@ std::string status_text(const std::vector<json>& rows) {
   return "starting";
 }
 
+// A relative file path as a URL path: bytes outside the unreserved set are percent-encoded, so
+// case names with spaces, '#' or '%' still link to their file.
+std::string url_path(const std::string& path) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : path) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~' || ch == '/') {
+      out += char(ch);
+    } else {
+      out += '%';
+      out += kHex[ch >> 4];
+      out += kHex[ch & 15];
+    }
+  }
+  return out;
+}
+
+std::string metric_cell(const json& summary, const char* metric, int digits) {
+  const json& mean = summary.at("mean");
+  const json& std = summary.at("std");
+  return fixed(mean.value(metric, 0.0), digits) + " &plusmn; " + fixed(std.value(metric, 0.0), digits);
+}
+
+// The test of the run's model: per-class and overall mean ± std, per-case Dice, previews.
+std::string test_section(const std::string& experiment_dir) {
+  const json summary = read_json_file(experiment_dir + "/" + kTestSummary);
+  if (!summary.is_object() || !summary.contains("per_class")) return "";
+  std::ostringstream html;
+  const std::string unit = summary.value("distance_unit", "voxels");
+  html << "<h2>Test</h2>\n<p>Model <code>" << html_escape(summary.value("checkpoint", ""))
+       << "</code> on <code>" << html_escape(summary.value("list", "")) << "</code>, "
+       << summary.at("cases").size() << " cases; HD95 and ASD in " << html_escape(unit)
+       << ".</p>\n<table class=\"test\">\n<tr><th>class</th><th>Dice</th><th>Jaccard</th><th>HD95</th>"
+          "<th>ASD</th><th>cases</th></tr>\n";
+  const auto row = [&](const std::string& name, const json& s) {
+    html << "<tr><td>" << name << "</td><td>" << metric_cell(s, "dice", 4) << "</td><td>"
+         << metric_cell(s, "jaccard", 4) << "</td><td>" << metric_cell(s, "hd95", 2) << "</td><td>"
+         << metric_cell(s, "asd", 2) << "</td><td>" << s.value("count", 0) << "</td></tr>\n";
+  };
+  for (const auto& item : summary.at("per_class").items()) row("class " + item.key(), item.value());
+  if (summary.contains("overall")) row("all classes", summary.at("overall"));
+  html << "</table>\n<table>\n<tr><th>case</th><th>Dice per class</th></tr>\n";
+  for (const json& c : summary.at("cases")) {
+    std::string dice;
+    for (const auto& item : c.at("classes").items())
+      dice += (dice.empty() ? "" : ", ") + item.key() + ": " +
+              fixed(item.value().value("dice", 0.0));
+    html << "<tr><td>" << html_escape(c.value("case", "")) << "</td><td>" << dice << "</td></tr>\n";
+  }
+  html << "</table>\n";
+  const json previews = read_json_file(experiment_dir + "/" + kPreviewListing);
+  if (previews.is_object() && previews.contains("cases") && !previews.at("cases").empty()) {
+    html << "<h3>Predictions</h3>\n<p>" << html_escape(previews.value("legend", "")) << ".</p>\n";
+    for (const json& c : previews.at("cases")) {
+      html << "<div class=\"case\"><p><b>" << html_escape(c.value("case", "")) << "</b>";
+      if (c.contains("dice")) html << " &mdash; Dice " << dice_list(c.at("dice"));
+      html << "</p>\n<div class=\"charts\">\n";
+      for (const json& slice : c.at("slices"))
+        html << "<figure><img src=\"" << html_escape(url_path(slice.value("file", ""))) << "\" alt=\""
+             << html_escape(c.value("case", "")) << " slice z=" << slice.value("z", 0)
+             << "\"><figcaption>z = " << slice.value("z", 0) << "</figcaption></figure>\n";
+      html << "</div></div>\n";
+    }
+  }
+  return html.str();
+}
+
 }  // namespace
 
 std::string report_path(const std::string& experiment_dir) {
@@ -117,7 +185,8 @@ std::string run_report_html(const std::string& experiment_dir) {
        << "body{font-family:sans-serif;margin:24px;color:#222}table{border-collapse:collapse;"
           "margin:8px 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;"
           "font-size:13px}th{background:#f3f3f3}.charts{display:flex;flex-wrap:wrap;gap:12px}"
-          "code{font-size:12px}\n</style>\n</head>\n<body>\n"
+          "code{font-size:12px}figure{margin:0}figcaption{font-size:12px;color:#555}"
+          "img{image-rendering:pixelated}\n</style>\n</head>\n<body>\n"
        << "<h1>SemiSAM-O1 training report</h1>\n<p>Experiment <code>"
        << html_escape(experiment_dir) << "</code>: " << html_escape(status_text(rows)) << ".</p>\n";
 
@@ -143,7 +212,7 @@ std::string run_report_html(const std::string& experiment_dir) {
       html << "<td colspan=\"3\">in progress</td>";
     html << "</tr>\n";
   }
-  html << "</table>\n";
+  html << "</table>\n" << test_section(experiment_dir);
 
   for (const auto& [round, r] : rounds) {
     if (round < 1 || (r.losses.empty() && r.validation.empty())) continue;
@@ -194,8 +263,9 @@ std::string run_report_html(const std::string& experiment_dir) {
   } else {
     html << "<p>config.json is missing.</p>\n";
   }
-  html << "<p>Drawn from <code>config.json</code> and <code>progress.jsonl</code> in this folder."
-          "</p>\n</body>\n</html>\n";
+  html << "<p>Drawn from <code>config.json</code>, <code>progress.jsonl</code> and, after a "
+          "test, <code>summary.json</code> and <code>test_previews/</code> in this folder.</p>\n"
+          "</body>\n</html>\n";
   return html.str();
 }
 

@@ -1,10 +1,11 @@
 #!/bin/sh
-# The `semisam` program's promises about flags and exit statuses (README): flag errors exit 1,
+# The `semisam` program's promises about flags and exit statuses (README): flag errors exit 2,
 # listed flags exist and work, `extract` refuses random weights unless asked, `--resume` with
 # nothing to resume fails, and `demo` reruns with other settings or another volume size.
-# Usage: cli_flags_test.sh path/to/semisam
+# Usage: cli_flags_test.sh path/to/semisam path/to/png_colours
 set -u
 semisam="$1"
+png_colours="$2"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -19,9 +20,11 @@ expect() {
   grep -q -- "$want_text" "$work/out" || fail "'$*' did not print '$want_text': $(tail -3 "$work/out")"
 }
 
-expect 1 "no_such_flag" "$semisam" train --no_such_flag
-expect 1 "" "$semisam" train --max_iterations many
-expect 1 "" "$semisam" nonsense
+expect 2 "no_such_flag" "$semisam" train --no_such_flag
+expect 2 "" "$semisam" train --max_iterations many
+expect 2 "" "$semisam" nonsense
+expect 2 "exactly one of --sam_ckpt" "$semisam" convert --out "$work/x.h5"
+expect 2 "--patch_size" "$semisam" train --patch_size 32 32
 expect 0 "--resume" "$semisam" train --help
 expect 0 "--cases_train" "$semisam" phantom --help
 expect 0 "--sam_random_weights" "$semisam" extract --help
@@ -30,7 +33,7 @@ for flag in --root_path --model_root --resume; do
   grep -q -- "^ *$flag" "$work/demo_help" && fail "demo --help lists $flag, which the demo does not honour"
 done
 grep -q -- "^ *--volume" "$work/demo_help" || fail "demo --help does not list --volume"
-expect 1 "--sam_random_weights" "$semisam" extract --root_path "$work/none" --out "$work/f.h5"
+expect 2 "--sam_random_weights" "$semisam" extract --root_path "$work/none" --out "$work/f.h5"
 expect 1 "nothing to resume" "$semisam" train --resume --model_root "$work/model" --device cpu
 
 # demo: a tiny run, a second run with other settings (replaced, not refused), then --fresh with
@@ -39,17 +42,35 @@ tiny="--device cpu --num_rounds 1 --val_interval 2 --log_interval 1"
 expect 0 "training finished" "$semisam" demo --out "$work/demo" $tiny --volume 32 32 24 --max_iterations 2
 report="$work/demo/model/phantom_MT_1label_1/unet_3D/report.html"
 [ -f "$report" ] || fail "demo left no report.html"
-# Where headless Chromium is installed (Debian package `chromium`), the report must render with
-# its charts: the parsed DOM holds the SVG line charts, and a screenshot is written.
+# The demo tested its model: summary.json and slice previews beside it, and the report shows them.
+exp_demo="$work/demo/model/phantom_MT_1label_1/unet_3D"
+[ -s "$exp_demo/summary.json" ] || fail "the demo's test left no summary.json beside the model"
+[ -s "$exp_demo/test_previews/previews.json" ] || fail "the demo's test left no previews.json"
+[ "$(ls "$exp_demo"/test_previews/*.png 2>/dev/null | wc -l)" -ge 3 ] ||
+  fail "the demo's test left fewer than 3 slice previews"
+grep -q "<h2>Test</h2>" "$report" || fail "report.html has no test section after the demo's test"
+# Headless Chromium (Debian package `chromium`; scripts/setup.sh --test installs it) renders the
+# report: the parsed DOM holds the charts, curves and preview images, and a screenshot shows the
+# first chart colour (#0072B2) and the ground-truth outline (pure green) of the previews.
 if command -v chromium >/dev/null 2>&1; then
   chromium --headless --no-sandbox --disable-gpu --dump-dom "file://$report" >"$work/dom" 2>/dev/null
   [ "$(grep -c "<svg" "$work/dom")" -ge 2 ] || fail "report.html rendered without its two charts"
   grep -q "<polyline" "$work/dom" || fail "report.html rendered without curves"
-  chromium --headless --no-sandbox --disable-gpu --window-size=1200,900 \
-    --screenshot="$work/report.png" "file://$report" >/dev/null 2>&1
-  [ -s "$work/report.png" ] || fail "headless Chromium wrote no screenshot of report.html"
+  [ "$(grep -o "<img " "$work/dom" | wc -l)" -ge 3 ] || fail "report.html rendered without previews"
+  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --force-device-scale-factor=1 \
+    --window-size=1400,6000 --screenshot="$work/report.png" "file://$report" >/dev/null 2>&1
+  if [ -s "$work/report.png" ]; then
+    counts=$("$png_colours" "$work/report.png" 0,114,178 0,255,0) || fail "cannot read the screenshot"
+    chart=$(echo "$counts" | sed -n 2p); outline=$(echo "$counts" | sed -n 3p)
+    echo "report screenshot $(echo "$counts" | head -1): $chart chart-blue and $outline outline-green pixels"
+    [ "${chart:-0}" -ge 100 ] || fail "the screenshot shows no chart line (colour #0072B2)"
+    [ "${outline:-0}" -ge 100 ] || fail "the screenshot shows no preview (green ground-truth outline)"
+    [ -n "${SEMISAM_KEEP_SCREENSHOT:-}" ] && cp "$work/report.png" "$SEMISAM_KEEP_SCREENSHOT"
+  else
+    fail "headless Chromium wrote no screenshot of report.html"
+  fi
 else
-  echo "note: chromium not installed; report.html not rendered"
+  echo "note: chromium not installed; report.html not rendered (scripts/setup.sh --test installs it)"
 fi
 expect 0 "other settings; starting it afresh" "$semisam" demo --out "$work/demo" $tiny --volume 32 32 24 --max_iterations 3
 expect 0 "training finished" "$semisam" demo --out "$work/demo" $tiny --volume 32 32 32 --fresh --max_iterations 2

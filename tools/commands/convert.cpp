@@ -17,7 +17,7 @@ struct ConvertArgs {
 };
 
 int run_convert(const ConvertArgs& a) {
-  SEMISAM_CHECK(a.sam_ckpt.empty() != a.ckpt.empty(), "convert needs exactly one of --sam_ckpt "
+  require_usage(a.sam_ckpt.empty() != a.ckpt.empty(), "convert needs exactly one of --sam_ckpt "
                 "(a SAM-Med3D encoder) and --ckpt (a reference unet_3D / unet_3D_sdf state dict)");
   if (!a.ckpt.empty()) {
     std::string architecture = ssl::convert_reference_checkpoint(

@@ -25,10 +25,10 @@ struct ExtractArgs {
 
 int run_extract(const ExtractArgs& a) {
   // As `train`: random encoder weights only when asked for by name.
-  SEMISAM_CHECK(a.sam_random_weights || !a.sam_ckpt.empty(), "--sam_ckpt is missing: name a "
+  require_usage(a.sam_random_weights || !a.sam_ckpt.empty(), "--sam_ckpt is missing: name a "
                 "SAM-Med3D checkpoint or ask for random encoder weights explicitly "
                 "(--sam_random_weights, demos and tests only)");
-  SEMISAM_CHECK(!(a.sam_random_weights && !a.sam_ckpt.empty()), "--sam_random_weights and "
+  require_usage(!(a.sam_random_weights && !a.sam_ckpt.empty()), "--sam_random_weights and "
                 "--sam_ckpt exclude each other");
   models::SamEncoderOptions options =
       a.encoder == "tiny" ? models::sam_tiny_options() : models::sam_vit_b_ori();
@@ -75,7 +75,7 @@ RegisterCommand extract_command{
      [](CLI::App& sub) -> std::function<int()> {
        auto a = std::make_shared<ExtractArgs>();
        sub.add_option("--root_path,--root", a->root, "Dataset root (ROOT/data/<case>.h5)")->required();
-       sub.add_option("--list", a->list, "Split list under the root")->capture_default_str();
+       sub.add_option("--split_list,--list", a->list, "Split list under the root (as test's --test_list)")->capture_default_str();
        sub.add_option("--sam_ckpt", a->sam_ckpt,
                       "SAM-Med3D checkpoint (.pth, or converted .h5)");
        sub.add_flag("--sam_random_weights", a->sam_random_weights,

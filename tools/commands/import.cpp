@@ -19,7 +19,7 @@ void print_list(const char* file, const std::vector<std::string>& names) {
 }
 
 int run_import(const ImportArgs& a) {
-  SEMISAM_CHECK(a.nnunet.empty() != a.images.empty(), "import needs exactly one source: "
+  require_usage(a.nnunet.empty() != a.images.empty(), "import needs exactly one source: "
                 "--nnunet DATASET_FOLDER or --images FOLDER [--labels FOLDER]");
   io::ImportOptions options = a.options;
   options.normalization = io::parse_normalization(a.normalize, "--normalize");

@@ -28,6 +28,8 @@ RegisterCommand test_command{
        sub.add_option("--report", c.report, "Report file (default: test_report.txt, test_metrics.csv and summary.json beside the checkpoint)");
        sub.add_option("--image_key", c.image_key, "Image dataset name")->capture_default_str();
        sub.add_flag("--binary_label", c.binary_label, "Map every label > 0 to 1");
+       sub.add_option("--preview_cases", c.preview_cases, "Cases with PNG slice previews in test_previews/ beside the report (0: none)")->check(CLI::NonNegativeNumber)->capture_default_str();
+       sub.add_option("--preview_slices", c.preview_slices, "Axial slices per previewed case")->check(CLI::PositiveNumber)->capture_default_str();
        sub.add_option("--device", c.device, "auto (a GPU if visible, else the CPU), cuda, cuda:N or cpu")->capture_default_str();
        sub.add_option("--precision", c.precision, "fp32 | tf32 | bf16 compute")
            ->check(CLI::IsMember({"fp32", "tf32", "bf16"}))->capture_default_str();

@@ -1,6 +1,7 @@
 // The `semisam train` flags.
 #include "train_flags.h"
 
+#include "../command_registry.h"
 #include "tensor/error.h"
 
 namespace semisam::tools {
@@ -58,9 +59,9 @@ void add_train_flags(CLI::App& sub, TrainFlags& f) {
 
 ssl::TrainConfig finish_train_flags(const TrainFlags& f) {
   ssl::TrainConfig c = f.config;
-  SEMISAM_CHECK(f.patch_size.size() == 3, "--patch_size takes three values, got ", f.patch_size.size());
+  require_usage(f.patch_size.size() == 3, "--patch_size takes three values, got ", f.patch_size.size());
   c.patch_size = {f.patch_size[0], f.patch_size[1], f.patch_size[2]};
-  SEMISAM_CHECK(f.deterministic == 1, "--deterministic 0 is not offered: every run here is "
+  require_usage(f.deterministic == 1, "--deterministic 0 is not offered: every run here is "
                 "deterministic by seed");
   return c;
 }
