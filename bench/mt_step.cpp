@@ -3,6 +3,8 @@
 // EMA update) and compares it with the PyTorch reference (118 ms, 5.9 GiB peak on an H100).
 // Usage: mt_step [--device cuda|cpu] [--size 128] [--iters 20] [--warmup 3]
 //                [--precision tf32|fp32|bf16 (comma list)] [--base-filters 16] [--out FILE]
+// The JSON is rewritten after each precision; one that fails is recorded with its error, the
+// others still run, and the exit status is 1.
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -64,7 +66,11 @@ int main(int argc, char** argv) try {
               (long long)args.size, (long long)args.base_filters, device.str().c_str(), env["gpu"].c_str());
   std::printf("%-10s %12s %12s %12s %14s %16s\n", "precision", "median ms", "min ms", "max ms",
               "peak GiB", "PyTorch 118 ms ×");
-  for (const std::string& precision : split(args.precisions)) {
+  std::string out = args.out.empty() ? "bench/results/mt_step_" + device.str() + ".json" : args.out;
+  for (char& c : out)
+    if (c == ':') c = '_';
+  bool any_failed = false;
+  for (const std::string& precision : split(args.precisions)) try {
     ops::MathModeGuard mode(ops::parse_math_mode(precision));
     ssl::MeanTeacherOptions options;
     options.network.base_filters = args.base_filters;
@@ -104,13 +110,17 @@ int main(int argc, char** argv) try {
                        {"median_ms", std::to_string(med)},
                        {"peak_gib", std::to_string(peak_gib)},
                        {"speedup_vs_pytorch_118ms", ratio}});
+    // Written after every precision, so a later failure (or a hang killed by a timeout) keeps the
+    // figures already measured.
+    bench::write_json(out, env, results);
+  } catch (const std::exception& e) {
+    any_failed = true;
+    std::printf("%-10s failed: %s\n", precision.c_str(), e.what());
+    results.push_back({{"precision", precision}, {"error", e.what()}});
+    bench::write_json(out, env, results);
   }
-  std::string out = args.out.empty() ? "bench/results/mt_step_" + device.str() + ".json" : args.out;
-  for (char& c : out)
-    if (c == ':') c = '_';
-  bench::write_json(out, env, results);
   std::printf("wrote %s\n", out.c_str());
-  return 0;
+  return any_failed ? 1 : 0;
 } catch (const std::exception& e) {
   std::cerr << "mt_step: " << e.what() << "\n";
   return 1;

@@ -10,6 +10,16 @@ namespace semisam::detail {
 const char* cublas_status_name(int status);
 }  // namespace semisam::detail
 
+namespace semisam::cuda {
+// SEMISAM_SYNC_DEBUG=1 (read once): every launch check also synchronises the device, so a kernel
+// fault is reported at the launch that caused it rather than at the next copy or sync.
+bool sync_debug();
+// The launch check behind CUDA_CHECK_LAUNCH: reports first a failed stream-ordered free recorded
+// since the last check (free_bytes cannot throw), then the launch's own error, then — in sync
+// debug mode — the kernel's execution error. `where` is "file:line" of the launch.
+void check_launch(const char* file, int line);
+}  // namespace semisam::cuda
+
 #define CUDA_CHECK(expr)                                                                    \
   do {                                                                                      \
     cudaError_t semisam_cuda_err_ = (expr);                                                 \
@@ -18,8 +28,9 @@ const char* cublas_status_name(int status);
                              __LINE__);                                                     \
   } while (0)
 
-// Checks the launch that just happened on this thread (bad configuration, missing image).
-#define CUDA_CHECK_LAUNCH() CUDA_CHECK(cudaGetLastError())
+// Checks the launch that just happened on this thread (bad configuration, missing image; with
+// SEMISAM_SYNC_DEBUG=1 also faults during its execution).
+#define CUDA_CHECK_LAUNCH() ::semisam::cuda::check_launch(__FILE__, __LINE__)
 
 #define CUBLAS_CHECK(expr)                                                                  \
   do {                                                                                      \

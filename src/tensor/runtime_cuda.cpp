@@ -1,7 +1,9 @@
 // CUDA backend of src/tensor (compiled only with SEMISAM_CUDA): device queries, per-thread current streams, the stream-ordered
 // caching pool (cudaMallocAsync on a pool that never releases memory to the driver) and byte
 // counters, and the readable names of cuBLAS/cuDNN status codes.
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -51,6 +53,18 @@ struct DeviceCounters {
 std::vector<DeviceCounters>& device_counters() {
   static std::vector<DeviceCounters> counters(std::max(query_device_count(), 1));
   return counters;
+}
+
+// A failed cudaFreeAsync, kept until the next launch check reports it: free_bytes runs in
+// destructors and cannot throw, and leaving the error for cudaGetLastError would make the next
+// launch check blame an unrelated kernel.
+struct DeferredFreeError {
+  std::mutex mutex;
+  std::string text;  // empty: none
+};
+DeferredFreeError& deferred_free_error() {
+  static DeferredFreeError e;
+  return e;
 }
 
 void check_cuda_device(Device device, const char* what) {
@@ -160,11 +174,51 @@ void free_bytes(Device device, void* ptr, size_t bytes) noexcept {
   if (device.is_cpu()) return detail::host_free(ptr, bytes);
   cudaSetDevice(device.index);
   // Stream-ordered: the block returns to the pool once queued work on the stream is done.
-  cudaFreeAsync(ptr, cuda::current_stream(device.index));
+  const cudaError_t err = cudaFreeAsync(ptr, cuda::current_stream(device.index));
+  if (err != cudaSuccess) {
+    cudaGetLastError();  // not this thread's next launch's fault
+    DeferredFreeError& deferred = deferred_free_error();
+    std::lock_guard<std::mutex> lock(deferred.mutex);
+    if (deferred.text.empty())
+      deferred.text = "cudaFreeAsync of " + std::to_string(bytes) + " bytes on " + device.str() +
+                      " failed: " + cudaGetErrorString(err);
+  }
   auto& c = device_counters()[device.index];
   std::lock_guard<std::mutex> lock(c.mutex);
   c.stats.current_bytes -= bytes;
 }
+
+namespace cuda {
+
+bool sync_debug() {
+  static const bool on = [] {
+    const char* v = std::getenv("SEMISAM_SYNC_DEBUG");
+    return v && *v && std::strcmp(v, "0") != 0;
+  }();
+  return on;
+}
+
+void check_launch(const char* file, int line) {
+  std::string freed;
+  {
+    DeferredFreeError& deferred = deferred_free_error();
+    std::lock_guard<std::mutex> lock(deferred.mutex);
+    freed.swap(deferred.text);
+  }
+  if (!freed.empty())
+    throw_error("CUDA", "an earlier free (reported at the next launch check)", freed.c_str(), file,
+                line);
+  cudaError_t err = cudaGetLastError();
+  if (err != cudaSuccess) throw_error("CUDA", "kernel launch", cudaGetErrorString(err), file, line);
+  if (sync_debug()) {
+    err = cudaDeviceSynchronize();
+    if (err != cudaSuccess)
+      throw_error("CUDA", "kernel execution (SEMISAM_SYNC_DEBUG)", cudaGetErrorString(err), file,
+                  line);
+  }
+}
+
+}  // namespace cuda
 
 MemoryStats memory_stats(Device device) {
   if (device.is_cpu()) return detail::host_stats();
