@@ -7,6 +7,10 @@
 #include "kernels/copy.h"
 #include "kernels/dispatch.h"
 
+#if SEMISAM_HAS_CUDA
+#include "kernels/cuda/cudnn_conv.h"
+#endif
+
 namespace semisam::ops {
 namespace {
 
@@ -34,6 +38,30 @@ bool conv_deterministic() { return deterministic_setting.load(); }
 void set_conv_deterministic(bool on) { deterministic_setting.store(on); }
 ConvAlgoSearch conv_algo_search() { return search_setting.load(); }
 void set_conv_algo_search(ConvAlgoSearch search) { search_setting.store(search); }
+
+ConvAlgoSearch parse_conv_algo_search(const std::string& name) {
+  if (name == "heuristic") return ConvAlgoSearch::Heuristic;
+  if (name == "benchmark") return ConvAlgoSearch::Benchmark;
+  SEMISAM_FAIL("convolution search '", name, "' is not one of heuristic, benchmark");
+}
+
+std::string export_conv_algorithms() {
+#if SEMISAM_HAS_CUDA
+  return cudak::export_benchmark_choices();
+#else
+  return "";
+#endif
+}
+
+void import_conv_algorithms(const std::string& text, const std::string& source) {
+#if SEMISAM_HAS_CUDA
+  cudak::import_benchmark_choices(text, source);
+#else
+  // Choices made on a GPU mean nothing to a CPU-only build, which has no algorithms to choose.
+  (void)text;
+  (void)source;
+#endif
+}
 
 Shape conv3d_output_shape(const Shape& input, const Shape& weight, const Conv3dParams& p) {
   check_params("conv3d", p);

@@ -40,6 +40,15 @@ bool conv_deterministic();
 void set_conv_deterministic(bool on);
 ConvAlgoSearch conv_algo_search();
 void set_conv_algo_search(ConvAlgoSearch search);
+ConvAlgoSearch parse_conv_algo_search(const std::string& name);  // "heuristic" | "benchmark"
+
+// The algorithms Benchmark searches chose so far, as text (one line per problem and pass), so a
+// training run stores them with its state and a resumed run reuses them: a timed choice can
+// differ from one search to the next, and another algorithm changes the last bits. Empty without
+// the CUDA backend or before any benchmark search. Importing adds the choices it names (replacing
+// earlier ones for the same problems); errors name `source` and the line.
+std::string export_conv_algorithms();
+void import_conv_algorithms(const std::string& text, const std::string& source);
 
 // Backends: every tensor contiguous NCDHW, outputs allocated with their final shapes. The
 // gradients overwrite their outputs (no accumulation). bias may be undefined.

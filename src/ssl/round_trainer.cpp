@@ -8,6 +8,7 @@
 
 #include "eval/class_metrics.h"
 #include "io/checkpoint.h"
+#include "kernels/conv3d.h"
 #include "kernels/copy.h"
 #include "ssl/interrupt.h"
 #include "ssl/segmentation_checkpoint.h"
@@ -48,6 +49,7 @@ void save_latest(const RoundContext& ctx, int64_t round, int64_t iterations_done
   ckpt.info["best_class_dice"] = nlohmann::json(progress.best_class_dice).dump();
   ckpt.info["round_numbering"] = kRoundNumbering;
   ckpt.info["segmentation_architecture"] = backbone.architecture();
+  ckpt.info["conv_algorithms"] = ops::export_conv_algorithms();
   ckpt.tensors[io::kParamsGroup] = backbone.segmentation_parameters();
   for (auto& [group, tensors] : backbone.training_state()) ckpt.tensors[group] = tensors;
   if (!best.empty()) ckpt.tensors["best"] = best;

@@ -48,6 +48,8 @@ void validate(const TrainConfig& c) {
                 c.num_classes);
   SEMISAM_CHECK(c.ema_decay >= 0 && c.ema_decay <= 1, "--ema_decay must lie in [0, 1], got ",
                 c.ema_decay);
+  SEMISAM_CHECK(c.conv_search == "heuristic" || c.conv_search == "benchmark", "--conv_search '",
+                c.conv_search, "' is not one of heuristic, benchmark");
   SEMISAM_CHECK(c.precision == "fp32" || c.precision == "tf32" || c.precision == "bf16",
                 "--precision '", c.precision, "' is not one of fp32, tf32, bf16");
   SEMISAM_CHECK(c.sam_encoder == "vit_b_ori" || c.sam_encoder == "tiny", "--sam_encoder '",

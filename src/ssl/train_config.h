@@ -40,6 +40,10 @@ struct TrainConfig {
   std::string model_root = "model";   // runs go to <model_root>/<exp>_<BACKBONE>_<n>label_1/<model>/
   std::string device = "auto";        // auto (GPU if visible, else CPU), cuda, cuda:N or cpu
   std::string precision = "tf32";     // fp32 | tf32 | bf16 compute
+  // How cuDNN convolution algorithms are chosen: heuristic (cuDNN's heuristics, the reference's
+  // cudnn.benchmark = False) or benchmark (timed once per shape; the choices are saved with the
+  // state, so a resumed run uses the same algorithms and stays bit-identical). No effect on the CPU.
+  std::string conv_search = "heuristic";
   std::string sam_encoder = "vit_b_ori";  // vit_b_ori | tiny (demo/test configuration)
   bool sam_random_weights = false;    // no checkpoint: seeded random encoder (demo only, loud)
   int64_t base_filters = 16;          // U-Net width (16 = the reference)

@@ -44,6 +44,7 @@ void visit_settings(Config& c, F&& f) {
   f("model_root", c.model_root);
   f("device", c.device);
   f("precision", c.precision);
+  f("conv_search", c.conv_search);
   f("sam_encoder", c.sam_encoder);
   f("sam_random_weights", c.sam_random_weights);
   f("base_filters", c.base_filters);

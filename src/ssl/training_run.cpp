@@ -11,6 +11,7 @@
 #include "io/atomic_file.h"
 #include "io/checkpoint.h"
 #include "io/split_list.h"
+#include "kernels/conv3d.h"
 #include "kernels/precision.h"
 #include "ssl/interrupt.h"
 #include "ssl/progress_record.h"
@@ -148,6 +149,20 @@ std::string final_checkpoint_path(const std::string& dir, const TrainConfig& con
   return dir + "/round" + std::to_string(config.num_rounds) + "_best.h5";
 }
 
+// The run's convolution-search setting for its duration; the process's previous one afterwards.
+class ConvSearchGuard {
+ public:
+  explicit ConvSearchGuard(ops::ConvAlgoSearch search) : previous_(ops::conv_algo_search()) {
+    ops::set_conv_algo_search(search);
+  }
+  ~ConvSearchGuard() { ops::set_conv_algo_search(previous_); }
+  ConvSearchGuard(const ConvSearchGuard&) = delete;
+  ConvSearchGuard& operator=(const ConvSearchGuard&) = delete;
+
+ private:
+  ops::ConvAlgoSearch previous_;
+};
+
 }  // namespace
 
 std::string latest_state_path_for(const TrainConfig& config) {
@@ -192,6 +207,11 @@ TrainingOutcome run_training(const TrainConfig& config, const std::string& comma
   write_config_json(dir, config, command_line);
   const auto write_report = [&] { write_run_report(dir); };
   ops::MathModeGuard mode(ops::parse_math_mode(config.precision));
+  ConvSearchGuard conv_search(ops::parse_conv_algo_search(config.conv_search));
+  // The algorithms a benchmark search chose before the state was saved: the resumed run must use
+  // the same ones to stay bit-identical.
+  if (has_state && state.info.count("conv_algorithms"))
+    ops::import_conv_algorithms(state.info.at("conv_algorithms"), latest);
   log.line("command: %s", command_line.c_str());
   log.line("experiment %s: backbone %s, %lld round(s) of %lld iterations, patch %lldx%lldx%lld, "
            "%s on %s", dir.c_str(), config.backbone.c_str(), (long long)config.num_rounds,

@@ -25,6 +25,7 @@ expect 2 "" "$semisam" train --max_iterations many
 expect 2 "" "$semisam" nonsense
 expect 2 "exactly one of --sam_ckpt" "$semisam" convert --out "$work/x.h5"
 expect 2 "--patch_size" "$semisam" train --patch_size 32 32
+expect 2 "--conv_search" "$semisam" train --conv_search fastest
 expect 0 "--resume" "$semisam" train --help
 expect 0 "--cases_train" "$semisam" phantom --help
 expect 0 "--sam_random_weights" "$semisam" extract --help

@@ -40,6 +40,8 @@ void add_train_flags(CLI::App& sub, TrainFlags& f) {
   sub.add_option("--device", c.device, "auto (a GPU if visible, else the CPU), cuda, cuda:N or cpu")->capture_default_str();
   sub.add_option("--precision", c.precision, "fp32 | tf32 | bf16 compute")
       ->check(CLI::IsMember({"fp32", "tf32", "bf16"}))->capture_default_str();
+  sub.add_option("--conv_search", c.conv_search, "cuDNN convolution algorithms: heuristic, or benchmark (timed once per shape, stored with the state so a resume stays bit-identical)")
+      ->check(CLI::IsMember({"heuristic", "benchmark"}))->capture_default_str();
   sub.add_option("--sam_encoder", c.sam_encoder, "vit_b_ori | tiny (tests and demos)")
       ->check(CLI::IsMember({"vit_b_ori", "tiny"}))->capture_default_str();
   sub.add_flag("--sam_random_weights", c.sam_random_weights, "No checkpoint: seeded random encoder weights (demo only)");

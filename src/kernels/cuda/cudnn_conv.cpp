@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <vector>
 
 #include "kernels/cuda/cudnn_check.h"
@@ -221,7 +222,55 @@ std::string describe(const ConvProblem& p) {
       ", data type ", int(p.data_type), p.layout == ConvLayout::NCDHW ? ", NCDHW" : ", NDHWC");
 }
 
+// The key's fields, in cache_key's order: 10 scalars, then (input, kernel, stride, padding) per
+// axis. The search field sits at index 9.
+constexpr size_t kKeyLength = 10 + 3 * 4;
+constexpr size_t kKeySearchIndex = 9;
+
 }  // namespace
+
+std::string export_benchmark_choices() {
+  std::ostringstream out;
+  std::lock_guard<std::mutex> lock(cache_mutex);
+  for (const auto& [key, algorithm] : algorithm_cache) {
+    if (key[kKeySearchIndex] != int(ConvAlgoSearch::Benchmark)) continue;
+    out << "conv";
+    for (long long v : key) out << ' ' << v;
+    out << " : " << algorithm.algo << ' ' << int(algorithm.math_type) << ' '
+        << algorithm.workspace_bytes << '\n';
+  }
+  return out.str();
+}
+
+void import_benchmark_choices(const std::string& text, const std::string& source) {
+  std::map<CacheKey, ConvAlgorithm> parsed;
+  std::istringstream lines(text);
+  std::string line;
+  for (int number = 1; std::getline(lines, line); ++number) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    std::istringstream in(line);
+    std::string word, colon;
+    CacheKey key(kKeyLength);
+    long long algo = -1, math = -1, bytes = -1;
+    in >> word;
+    for (long long& v : key) in >> v;
+    in >> colon >> algo >> math >> bytes;
+    std::string extra;
+    const bool complete = !in.fail() && !(in >> extra);
+    SEMISAM_CHECK(complete && word == "conv" && colon == ":", source, " line ", number,
+                  ": not a convolution algorithm choice (\"conv <", kKeyLength,
+                  " numbers> : <algorithm> <math type> <workspace bytes>\"): ", line);
+    SEMISAM_CHECK(key[0] >= 0 && key[0] <= 2 && key[kKeySearchIndex] == int(ConvAlgoSearch::Benchmark),
+                  source, " line ", number, ": pass ", key[0], " and search ", key[kKeySearchIndex],
+                  " are not those of a stored benchmark choice");
+    SEMISAM_CHECK(algo >= 0 && algo < 64 && math >= 0 && math <= 3 && bytes >= 0, source, " line ",
+                  number, ": algorithm ", algo, ", math type ", math, ", workspace ", bytes,
+                  " bytes are out of range");
+    parsed[key] = ConvAlgorithm{int(algo), cudnnMathType_t(math), size_t(bytes)};
+  }
+  std::lock_guard<std::mutex> lock(cache_mutex);
+  for (auto& [key, algorithm] : parsed) algorithm_cache[key] = algorithm;
+}
 
 ConvProblem make_conv_problem(const Shape& input, const Shape& weight, const Conv3dParams& params,
                               cudnnDataType_t data_type, ConvLayout layout, bool allow_tf32) {

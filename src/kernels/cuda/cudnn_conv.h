@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstddef>
+#include <string>
 
 #include "kernels/conv3d.h"
 
@@ -54,6 +55,13 @@ struct ConvAlgorithm {
 // when options.deterministic, and remembers the first that runs.
 ConvAlgorithm run_conv_pass(ConvPass pass, const ConvProblem& problem, int device,
                             const ConvBuffers& buffers, const ConvOptions& options);
+
+// The choices of Benchmark searches (heuristic ones are not stored: cuDNN's heuristics give the
+// same answer every time), one line per problem and pass: "conv <22 key numbers> : <algorithm>
+// <math type> <workspace bytes>". Import validates every line (errors name `source` and the line)
+// and replaces cached choices for the same keys. Needs no GPU.
+std::string export_benchmark_choices();
+void import_benchmark_choices(const std::string& text, const std::string& source);
 
 // "IMPLICIT_PRECOMP_GEMM", "ALGO_1", ... for reports.
 const char* conv_algorithm_name(ConvPass pass, int algo);
