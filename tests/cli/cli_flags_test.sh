@@ -2,10 +2,11 @@
 # The `semisam` program's promises about flags and exit statuses (README): flag errors exit 2,
 # listed flags exist and work, `extract` refuses random weights unless asked, `--resume` with
 # nothing to resume fails, and `demo` reruns with other settings or another volume size.
-# Usage: cli_flags_test.sh path/to/semisam path/to/png_colours
+# Usage: cli_flags_test.sh path/to/semisam path/to/png_colours path/to/checkpoint_equal
 set -u
 semisam="$1"
 png_colours="$2"
+checkpoint_equal="$3"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -108,6 +109,33 @@ status=$?
 grep -q "(SIGTERM); the state is saved" "$exp/log.txt" || fail "SIGTERM: the log does not say the state was saved"
 [ -f "$exp/state/latest.h5" ] || fail "SIGTERM: no saved state"
 expect 0 "resumed at iteration" "$semisam" train --model_root "$work/sig" --backbone mt --resume --stop_after 1
+
+# SIGTERM, then `--resume` alone to the end: the final model is bit-identical to that of an
+# uninterrupted run with the same flags.
+run_flags="--root_path $work/demo/phantom --features $work/f.h5 --sam_encoder tiny
+  --sam_random_weights --backbone mt --patch_size 32 32 32 --base_filters 2 --val_stride 16
+  --pseudo_stride 16 --max_iterations 60 --num_rounds 1 --val_interval 20 --log_interval 1
+  --device cpu"
+expect 0 "training finished" "$semisam" train $run_flags --model_root "$work/whole"
+"$semisam" train $run_flags --model_root "$work/term" >"$work/term.out" 2>&1 &
+pid=$!
+exp="$work/term/SemiSAM_O1/LA_MT_1label_1/unet_3D"
+for _ in $(seq 1 300); do
+  grep -q '"iteration":3,' "$exp/progress.jsonl" 2>/dev/null && break
+  sleep 0.1
+done
+kill -TERM "$pid"
+wait "$pid"
+status=$?
+if [ "$status" -eq 3 ]; then
+  expect 0 "training finished" "$semisam" train --model_root "$work/term" --backbone mt --resume
+  "$checkpoint_equal" "$work/whole/SemiSAM_O1/LA_MT_1label_1/unet_3D/round1_best.h5" \
+    "$exp/round1_best.h5" >"$work/equal.out" 2>&1 ||
+    fail "SIGTERM + --resume did not end bit-identical to the uninterrupted run: $(cat "$work/equal.out")"
+  grep -q "(SIGTERM)" "$exp/log.txt" || fail "SIGTERM: the log does not name the signal"
+else
+  fail "SIGTERM at iteration 3 of 60: exit status $status, expected 3: $(tail -3 "$work/term.out")"
+fi
 expect 0 "Exit status" "$semisam" --help
 
 [ "$failures" -eq 0 ] && echo "all CLI checks passed"
