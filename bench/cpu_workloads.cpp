@@ -26,7 +26,7 @@
 #include "kernels/random.h"
 #include "models/sam_encoder.h"
 #include "models/unet3d.h"
-#include "ssl/mean_teacher.h"
+#include "ssl/training/mean_teacher.h"
 #include "tensor/parallel.h"
 
 using namespace semisam;

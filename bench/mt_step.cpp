@@ -16,7 +16,7 @@
 #include "kernels/elementwise.h"
 #include "kernels/precision.h"
 #include "kernels/random.h"
-#include "ssl/mean_teacher.h"
+#include "ssl/training/mean_teacher.h"
 #include "tensor/memory.h"
 
 using namespace semisam;

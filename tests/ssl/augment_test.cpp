@@ -10,7 +10,7 @@
 #include "common/error_text.h"
 #include "common/test_util.h"
 #include "kernels/copy.h"
-#include "ssl/augment.h"
+#include "ssl/training/augment.h"
 
 namespace semisam {
 namespace {

@@ -11,7 +11,7 @@
 #include "common/test_util.h"
 #include "kernels/copy.h"
 #include "kernels/precision.h"
-#include "ssl/backbone.h"
+#include "ssl/training/backbone.h"
 #include "ssl/toy_batch.h"
 
 namespace semisam {

@@ -11,7 +11,7 @@
 #include "common/test_util.h"
 #include "io/checkpoint.h"
 #include "kernels/copy.h"
-#include "ssl/backbone.h"
+#include "ssl/training/backbone.h"
 
 namespace semisam {
 namespace {

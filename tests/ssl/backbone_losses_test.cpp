@@ -7,8 +7,8 @@
 
 #include "autograd/variable.h"
 #include "kernels/copy.h"
-#include "ssl/losses.h"
-#include "ssl/schedules.h"
+#include "ssl/training/losses.h"
+#include "ssl/training/schedules.h"
 
 namespace semisam {
 namespace {

@@ -2,7 +2,7 @@
 // learns a toy problem, is reproducible by seed, resumes bit-identically from saved state, and
 // validates names and state; plus make_backbone's own checks. DAN runs at 96³ in
 // backbone_dan_test.cpp.
-#include "ssl/backbone.h"
+#include "ssl/training/backbone.h"
 
 #include <gtest/gtest.h>
 
@@ -18,7 +18,7 @@
 #include "ssl/toy_batch.h"
 #include "io/checkpoint.h"
 #include "kernels/copy.h"
-#include "ssl/mean_teacher.h"
+#include "ssl/training/mean_teacher.h"
 
 namespace semisam {
 namespace {

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "common/error_text.h"
-#include "ssl/batch_random.h"
-#include "ssl/batch_schedule.h"
+#include "ssl/training/batch_random.h"
+#include "ssl/training/batch_schedule.h"
 
 namespace semisam {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "common/error_text.h"
 #include "kernels/copy.h"
-#include "ssl/knn_refine.h"
+#include "ssl/pseudo_labels/knn_refine.h"
 
 namespace semisam {
 namespace {

@@ -6,7 +6,7 @@
 #include "ssl/toy_batch.h"
 #include "kernels/copy.h"
 #include "kernels/elementwise.h"
-#include "ssl/mean_teacher.h"
+#include "ssl/training/mean_teacher.h"
 
 namespace semisam {
 namespace {

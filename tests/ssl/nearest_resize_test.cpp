@@ -7,7 +7,7 @@
 #include "common/error_text.h"
 #include "common/test_util.h"
 #include "kernels/copy.h"
-#include "ssl/nearest_resize.h"
+#include "ssl/pseudo_labels/nearest_resize.h"
 
 namespace semisam {
 namespace {

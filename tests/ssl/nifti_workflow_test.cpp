@@ -16,9 +16,9 @@
 #include "io/nifti_import.h"
 #include "io/nifti_io.h"
 #include "io/phantom.h"
-#include "ssl/evaluation_run.h"
-#include "ssl/prediction_run.h"
-#include "ssl/training_run.h"
+#include "ssl/inference/evaluation_run.h"
+#include "ssl/inference/prediction_run.h"
+#include "ssl/run/training_run.h"
 
 namespace semisam {
 namespace {

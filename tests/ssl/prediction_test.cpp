@@ -21,8 +21,8 @@
 #include "io/case_writer.h"
 #include "io/nifti_geometry.h"
 #include "io/nifti_io.h"
-#include "ssl/prediction_inputs.h"
-#include "ssl/prediction_run.h"
+#include "ssl/inference/prediction_inputs.h"
+#include "ssl/inference/prediction_run.h"
 #include "tiny_checkpoint.h"
 
 namespace semisam {

@@ -9,8 +9,8 @@
 #include "common/error_text.h"
 #include "common/test_util.h"
 #include "kernels/copy.h"
-#include "ssl/features.h"
-#include "ssl/prototypes.h"
+#include "ssl/pseudo_labels/features.h"
+#include "ssl/pseudo_labels/prototypes.h"
 
 namespace semisam {
 namespace {

@@ -11,9 +11,9 @@
 #include "common/error_text.h"
 #include "common/temp_dir.h"
 #include "io/checkpoint.h"
-#include "ssl/reference_checkpoint.h"
-#include "ssl/segmentation_checkpoint.h"
-#include "ssl/segmentation_inference.h"
+#include "ssl/inference/reference_checkpoint.h"
+#include "ssl/inference/segmentation_checkpoint.h"
+#include "ssl/inference/segmentation_inference.h"
 
 namespace semisam {
 namespace {

@@ -11,11 +11,11 @@
 
 #include "common/error_text.h"
 #include "common/temp_dir.h"
-#include "ssl/interrupt.h"
-#include "ssl/progress_record.h"
-#include "ssl/round_trainer.h"
-#include "ssl/svg_chart.h"
-#include "ssl/train_settings.h"
+#include "ssl/run/interrupt.h"
+#include "ssl/run/progress_record.h"
+#include "ssl/run/round_trainer.h"
+#include "ssl/run/svg_chart.h"
+#include "ssl/run/train_settings.h"
 
 namespace semisam {
 namespace {

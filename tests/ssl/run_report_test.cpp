@@ -8,8 +8,8 @@
 
 #include "common/temp_dir.h"
 #include "io/atomic_file.h"
-#include "ssl/evaluation_report.h"
-#include "ssl/run_report.h"
+#include "ssl/inference/evaluation_report.h"
+#include "ssl/run/run_report.h"
 
 namespace semisam {
 namespace {

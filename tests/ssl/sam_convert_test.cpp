@@ -4,7 +4,7 @@
 #include "common/temp_dir.h"
 #include "common/test_util.h"
 #include "kernels/copy.h"
-#include "ssl/features.h"
+#include "ssl/pseudo_labels/features.h"
 
 namespace semisam {
 namespace {

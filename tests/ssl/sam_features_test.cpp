@@ -8,7 +8,7 @@
 #include "common/test_util.h"
 #include "io/h5_file.h"
 #include "kernels/copy.h"
-#include "ssl/features.h"
+#include "ssl/pseudo_labels/features.h"
 
 namespace semisam {
 namespace {

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "ssl/schedules.h"
+#include "ssl/training/schedules.h"
 
 namespace semisam {
 namespace {

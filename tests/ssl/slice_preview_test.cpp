@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "common/error_text.h"
-#include "ssl/slice_preview.h"
+#include "ssl/run/slice_preview.h"
 
 namespace semisam {
 namespace {

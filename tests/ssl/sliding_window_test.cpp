@@ -1,6 +1,6 @@
 // SPEC §5 sliding-window inference and SPEC §6 step-1 mean entropy, checked with fake predictors
 // against hand-derived values and a brute-force double-precision implementation written here.
-#include "ssl/sliding_window.h"
+#include "ssl/inference/sliding_window.h"
 
 #include <gtest/gtest.h>
 

@@ -16,11 +16,11 @@
 #include "io/checkpoint.h"
 #include "io/phantom.h"
 #include "kernels/copy.h"
-#include "ssl/evaluation_run.h"
-#include "ssl/interrupt.h"
-#include "ssl/progress_record.h"
-#include "ssl/train_settings.h"
-#include "ssl/training_run.h"
+#include "ssl/inference/evaluation_run.h"
+#include "ssl/run/interrupt.h"
+#include "ssl/run/progress_record.h"
+#include "ssl/run/train_settings.h"
+#include "ssl/run/training_run.h"
 
 namespace semisam {
 namespace {

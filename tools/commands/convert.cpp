@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "../command_registry.h"
-#include "ssl/features.h"
-#include "ssl/segmentation_checkpoint.h"
+#include "ssl/pseudo_labels/features.h"
+#include "ssl/inference/segmentation_checkpoint.h"
 
 namespace semisam::tools {
 namespace {

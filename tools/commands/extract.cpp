@@ -9,7 +9,7 @@
 #include "io/dataset.h"
 #include "io/split_list.h"
 #include "kernels/precision.h"
-#include "ssl/features.h"
+#include "ssl/pseudo_labels/features.h"
 #include "tensor/device.h"
 #include "tensor/error.h"
 

@@ -2,7 +2,7 @@
 #include <memory>
 
 #include "../command_registry.h"
-#include "ssl/prediction_run.h"
+#include "ssl/inference/prediction_run.h"
 
 namespace semisam::tools {
 namespace {

@@ -2,7 +2,7 @@
 #include <memory>
 
 #include "../command_registry.h"
-#include "ssl/evaluation_run.h"
+#include "ssl/inference/evaluation_run.h"
 
 namespace semisam::tools {
 namespace {

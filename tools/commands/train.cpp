@@ -2,9 +2,9 @@
 #include <memory>
 
 #include "../command_registry.h"
-#include "ssl/interrupt.h"
-#include "ssl/train_settings.h"
-#include "ssl/training_run.h"
+#include "ssl/run/interrupt.h"
+#include "ssl/run/train_settings.h"
+#include "ssl/run/training_run.h"
 #include "train_flags.h"
 
 namespace semisam::tools {

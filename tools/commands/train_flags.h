@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "ssl/train_config.h"
+#include "ssl/run/train_config.h"
 
 namespace semisam::tools {
 

@@ -1,0 +1,136 @@
+// SPEC §5 sliding-window inference: window placement, softmax accumulation on the device, visit
+// averaging, argmax and the crop back to the input's extent.
+#include "ssl/inference/sliding_window.h"
+
+#include <algorithm>
+
+#include "kernels/copy.h"
+#include "kernels/elementwise.h"
+#include "kernels/reduce.h"
+#include "kernels/shape_ops.h"
+#include "kernels/softmax.h"
+
+namespace semisam::ssl {
+
+std::vector<int64_t> window_starts(int64_t size, int64_t patch, int64_t stride) {
+  SEMISAM_CHECK(patch >= 1 && stride >= 1, "window_starts: patch ", patch, " and stride ", stride,
+                " must be at least 1");
+  SEMISAM_CHECK(size >= patch, "window_starts: axis of size ", size,
+                " is shorter than the patch ", patch, " (pad it first)");
+  const int64_t span = size - patch;
+  const int64_t n = (span + stride - 1) / stride + 1;
+  std::vector<int64_t> starts(static_cast<size_t>(n));
+  for (int64_t k = 0; k < n; ++k) starts[size_t(k)] = std::min(stride * k, span);
+  return starts;
+}
+
+namespace {
+
+using Index3 = std::array<int64_t, 3>;
+
+void check_options(const Tensor& image, const SlidingWindowOptions& o) {
+  SEMISAM_CHECK(image.defined(), "sliding_window_predict: image is undefined");
+  SEMISAM_CHECK(image.dim() == 3 && image.dtype() == DType::Float32,
+                "sliding_window_predict: image must be a float32 [X, Y, Z] volume, got ",
+                image.str());
+  for (int64_t a = 0; a < 3; ++a) {
+    SEMISAM_CHECK(image.size(a) >= 1, "sliding_window_predict: image ", image.str(),
+                  " has an empty axis");
+    SEMISAM_CHECK(o.patch[a] >= 1 && o.stride[a] >= 1, "sliding_window_predict: patch ",
+                  shape_str({o.patch[0], o.patch[1], o.patch[2]}), " and stride ",
+                  shape_str({o.stride[0], o.stride[1], o.stride[2]}), " must be at least 1");
+  }
+  // Labels are stored as uint8.
+  SEMISAM_CHECK(o.num_classes >= 1 && o.num_classes <= 256, "sliding_window_predict: num_classes ",
+                o.num_classes, " must lie in [1, 256]");
+  SEMISAM_CHECK(o.batch >= 1, "sliding_window_predict: batch ", o.batch, " must be at least 1");
+}
+
+// Softmax maps of the predictor's logits for `count` patches, checked against the contract.
+Tensor predict_probabilities(const PatchPredictor& predictor, const Tensor& patches,
+                             const SlidingWindowOptions& o) {
+  const Shape expected{patches.size(0), o.num_classes, o.patch[0], o.patch[1], o.patch[2]};
+  Tensor logits = predictor(patches);
+  SEMISAM_CHECK(logits.defined(), "sliding_window_predict: predictor returned an undefined tensor",
+                " for patches ", patches.str());
+  SEMISAM_CHECK(logits.shape() == expected, "sliding_window_predict: predictor output must be ",
+                shape_str(expected), " [B, num_classes, P, P, P] for patches ",
+                shape_str(patches.shape()), ", got ", shape_str(logits.shape()));
+  SEMISAM_CHECK(is_floating(logits.dtype()), "sliding_window_predict: predictor output ",
+                logits.str(), " is not floating point");
+  logits = ops::to_device(ops::cast(logits, DType::Float32), o.device);
+  return ops::softmax(logits, 1);
+}
+
+// visits(x, y, z) = c_x(x)·c_y(y)·c_z(z), c_a counting the windows along axis a that cover an
+// index; built as a [1, X', Y', Z'] tensor so one division matches the reference's score / count.
+Tensor visit_counts(const std::array<std::vector<int64_t>, 3>& starts, const Index3& padded,
+                    const SlidingWindowOptions& o) {
+  Tensor count;
+  for (int64_t a = 0; a < 3; ++a) {
+    std::vector<float> c(size_t(padded[a]), 0.0f);
+    for (int64_t s : starts[a])
+      for (int64_t i = s; i < s + o.patch[a]; ++i) c[size_t(i)] += 1.0f;
+    Shape shape{1, 1, 1, 1};
+    shape[size_t(a) + 1] = padded[a];
+    Tensor axis = ops::to_device(Tensor::from_vector(c, shape), o.device);
+    count = count.defined() ? ops::mul(count, axis) : axis;
+  }
+  return count;
+}
+
+}  // namespace
+
+SlidingWindowResult sliding_window_predict(const Tensor& image, const PatchPredictor& predictor,
+                                           const SlidingWindowOptions& options,
+                                           bool keep_probabilities) {
+  check_options(image, options);
+  const SlidingWindowOptions& o = options;
+  SlidingWindowResult result;
+  Index3 size{}, padded{};
+  std::vector<std::pair<int64_t, int64_t>> pads(3);
+  std::array<std::vector<int64_t>, 3> starts;
+  for (int64_t a = 0; a < 3; ++a) {
+    size[a] = image.size(a);
+    const int64_t p = std::max<int64_t>(o.patch[a] - size[a], 0);
+    pads[size_t(a)] = {p / 2, p - p / 2};
+    result.pad_before[a] = p / 2;
+    padded[a] = size[a] + p;
+    starts[a] = window_starts(padded[a], o.patch[a], o.stride[a]);
+  }
+  const Tensor volume = ops::pad(ops::to_device(image, o.device), pads, 0.0);
+
+  std::vector<Index3> windows;  // the reference's loop order: x outermost, z innermost
+  for (int64_t x : starts[0])
+    for (int64_t y : starts[1])
+      for (int64_t z : starts[2]) windows.push_back({x, y, z});
+
+  Tensor score = Tensor::zeros({o.num_classes, padded[0], padded[1], padded[2]}, DType::Float32,
+                               o.device);
+  auto region = [&](const Tensor& t, const Index3& w, int64_t first_axis) {
+    Tensor r = t;
+    for (int64_t a = 0; a < 3; ++a) r = r.narrow(first_axis + a, w[a], o.patch[a]);
+    return r;
+  };
+  for (size_t first = 0; first < windows.size(); first += size_t(o.batch)) {
+    const size_t last = std::min(windows.size(), first + size_t(o.batch));
+    std::vector<Tensor> parts;
+    for (size_t i = first; i < last; ++i)
+      parts.push_back(region(volume, windows[i], 0).unsqueeze(0).unsqueeze(0));
+    const Tensor probs = predict_probabilities(predictor, ops::concat(parts, 0), o);
+    // Window by window, in order, so the float32 sums do not depend on `batch`.
+    for (size_t i = first; i < last; ++i) {
+      const Tensor target = region(score, windows[i], 1);
+      ops::copy_(target, ops::add(target, probs[int64_t(i - first)]));
+    }
+  }
+
+  const Tensor averaged = ops::div(score, visit_counts(starts, padded, o));
+  Tensor label = ops::argmax(averaged, 0);
+  for (int64_t a = 0; a < 3; ++a) label = label.narrow(a, result.pad_before[a], size[a]);
+  result.label = ops::to_device(ops::cast(label, DType::UInt8), Device::cpu());
+  if (keep_probabilities) result.probabilities = averaged;
+  return result;
+}
+
+}  // namespace semisam::ssl
