@@ -1,9 +1,8 @@
-// The per-voxel rules of the KNN vote (host and device). Both give argmax_c V[c] with
-// V[c] = Σ_j w_j·[label_j == c] summed in neighbour order and the first maximum winning, so they
-// agree bit for bit: `vote_dense` keeps a vote per class (the reference's form, cheapest for few
-// classes: the CPU uses it up to kDenseClasses), `vote` sums only the classes some neighbour
-// holds and lets the others score 0, so its work and memory do not grow with num_classes (CUDA,
-// and the CPU beyond kDenseClasses).
+// The per-voxel rule of the KNN vote (host and device): argmax_c V[c] with V[c] = Σ_j w_j·[label_j
+// == c] and the first maximum winning. Instead of a vote per class it sums the weights of each
+// class some neighbour holds (in neighbour order, as the reference's votes[label_j] += w_j) and
+// lets the others score 0, so its work and memory do not grow with num_classes. Used on CUDA, and
+// on the CPU beyond kDenseClasses.
 #pragma once
 
 #include <cstdint>
@@ -12,18 +11,9 @@
 
 namespace semisam::ops::knn_rule {
 
+// Up to this many classes the CPU keeps a vote per class for a whole row of voxels (the
+// reference's form); beyond, it uses `vote`.
 constexpr int64_t kDenseClasses = 16;
-
-// votes: scratch of num_classes doubles.
-SEMISAM_HD int64_t vote_dense(const uint8_t* label, const double* weight, int64_t k,
-                              int64_t num_classes, double* votes) {
-  for (int64_t c = 0; c < num_classes; ++c) votes[c] = 0.0;
-  for (int64_t j = 0; j < k; ++j) votes[label[j]] += weight[j];
-  int64_t best = 0;
-  for (int64_t c = 1; c < num_classes; ++c)
-    if (votes[best] < votes[c]) best = c;  // std::max_element's rule
-  return best;
-}
 
 // argmax_c V[c] (first maximum wins, as std::max_element in class order) for the neighbours'
 // labels at one voxel.

@@ -1,5 +1,5 @@
 // Entry points of the fused prototype steps: checks, then the backend (per-cell classes into a
-// grid-sized buffer, then the nearest gather to the output shape).
+// grid-sized buffer, then one gather that resizes them to the crop and places it in the volume).
 #include "kernels/prototype_similarity.h"
 
 #include "kernels/dispatch.h"
@@ -17,7 +17,7 @@ void check_features(const char* op, const Tensor& f) {
 }  // namespace
 
 Tensor prototype_labels(const Tensor& features, const Tensor& prototypes, const Tensor& present,
-                        const std::array<int64_t, 3>& out) {
+                        const LabelPlacement& placement) {
   const char* op = "prototype_labels";
   check_features(op, features);
   check_same_device(op, features, prototypes);
@@ -31,21 +31,25 @@ Tensor prototype_labels(const Tensor& features, const Tensor& prototypes, const 
   SEMISAM_CHECK(present.dim() == 1 && present.size(0) == prototypes.size(0) &&
                     present.dtype() == DType::UInt8 && present.is_contiguous(),
                 op, ": present must be uint8 [", prototypes.size(0), "], got ", present.str());
-  SEMISAM_CHECK(out[0] >= 1 && out[1] >= 1 && out[2] >= 1, op, ": output shape [", out[0], ", ",
-                out[1], ", ", out[2], "] has an empty axis");
+  for (int64_t a = 0; a < 3; ++a)
+    SEMISAM_CHECK(placement.crop[a] >= 1 && placement.volume[a] >= 1, op, ": crop [",
+                  placement.crop[0], ", ", placement.crop[1], ", ", placement.crop[2],
+                  "] and volume [", placement.volume[0], ", ", placement.volume[1], ", ",
+                  placement.volume[2], "] must have no empty axis");
   const Device device = features.device();
   Tensor cells =
       Tensor::empty({features.size(1), features.size(2), features.size(3)}, DType::UInt8, device);
-  Tensor result = Tensor::empty({out[0], out[1], out[2]}, DType::UInt8, device);
+  const std::array<int64_t, 3>& v = placement.volume;
+  Tensor result = Tensor::empty({v[0], v[1], v[2]}, DType::UInt8, device);
   by_device(
       op, device,
       [&] {
         cpu::prototype_cell_classes(features, prototypes, present, cells);
-        cpu::nearest_gather(cells, result);
+        cpu::place_cells(cells, placement, result);
       },
       [&] {
         cuda::prototype_cell_classes(features, prototypes, present, cells);
-        cuda::nearest_gather(cells, result);
+        cuda::place_cells(cells, placement, result);
       });
   return result;
 }

@@ -16,13 +16,22 @@
 
 namespace semisam::ops {
 
+// Where the resized labels go: a crop of `crop` voxels whose first voxel sits at `offset` of a
+// volume of `volume` voxels (offsets may be negative and the crop may overhang: voxels outside the
+// volume are dropped, volume voxels outside the crop are 0). offset 0 and volume == crop give the
+// plain resize.
+struct LabelPlacement {
+  std::array<int64_t, 3> crop{}, volume{}, offset{};
+};
+
 // features: float32 [D, gx, gy, gz] contiguous; prototypes: float32 [C, D] contiguous, unit rows;
 // present: uint8 [C] (1 where the class has a prototype); all on one device, C in [1, 256].
-// Returns uint8 [out] on that device: per output voxel the class of the feature cell that PyTorch's
-// legacy nearest resize reads, argmax_c S[c] (first maximum wins) with S[c] =
-// float(⟨F / max(‖F‖, 1e-12), prototype_c⟩) for present classes and 0 for absent ones.
+// Returns uint8 [placement.volume] on that device: per crop voxel the class of the feature cell
+// PyTorch's legacy nearest resize to the crop reads, argmax_c S[c] (first maximum wins) with
+// S[c] = float(⟨F / max(‖F‖, 1e-12), prototype_c⟩) for present classes and 0 for absent ones;
+// 0 outside the crop. The resize and the paste into the volume are folded into one gather.
 Tensor prototype_labels(const Tensor& features, const Tensor& prototypes, const Tensor& present,
-                        const std::array<int64_t, 3>& out);
+                        const LabelPlacement& placement);
 
 struct MaskedFeatureSums {
   Tensor sums;    // float64 [C, D]: Σ over cells of class c of F[d], in cell order
@@ -38,14 +47,14 @@ MaskedFeatureSums prototype_masked_sums(const Tensor& features, const Tensor& ce
 namespace cpu {
 void prototype_cell_classes(const Tensor& features, const Tensor& prototypes, const Tensor& present,
                             const Tensor& cells_out);
-void nearest_gather(const Tensor& cells, const Tensor& out);
+void place_cells(const Tensor& cells, const LabelPlacement& placement, const Tensor& out);
 void prototype_masked_sums(const Tensor& features, const Tensor& cell_class,
                            const MaskedFeatureSums& out);
 }  // namespace cpu
 namespace cuda {
 void prototype_cell_classes(const Tensor& features, const Tensor& prototypes, const Tensor& present,
                             const Tensor& cells_out);
-void nearest_gather(const Tensor& cells, const Tensor& out);
+void place_cells(const Tensor& cells, const LabelPlacement& placement, const Tensor& out);
 void prototype_masked_sums(const Tensor& features, const Tensor& cell_class,
                            const MaskedFeatureSums& out);
 }  // namespace cuda

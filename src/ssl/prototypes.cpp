@@ -195,8 +195,8 @@ Prototypes compute_prototypes_reference(const std::vector<Tensor>& spatial_featu
 
 Tensor prototype_pseudo_label(const Tensor& spatial_features, const Prototypes& prototypes,
                               const Shape& volume_shape, int64_t crop_size) {
-  // Fused on the features' device (ops::prototype_labels): scores, argmax and the resize to the
-  // crop in one pass; only the paste back into the volume is a separate op.
+  // Fused on the features' device (ops::prototype_labels): scores and argmax per cell, then one
+  // gather that resizes them to the crop and pastes the crop back into the volume.
   const Device device = spatial_features.defined() ? spatial_features.device() : Device::cpu();
   const Tensor f =
       checked_features(spatial_features, "prototype_pseudo_label: spatial_features", device);
@@ -204,10 +204,17 @@ Tensor prototype_pseudo_label(const Tensor& spatial_features, const Prototypes& 
   std::vector<uint8_t> present(prototypes.present.begin(), prototypes.present.end());
   const Tensor present_flags =
       ops::to_device(Tensor::from_vector(present, {prototypes.num_classes}), device);
-  const Tensor labels =
-      ops::prototype_labels(f, ops::contiguous(ops::to_device(prototypes.vectors, device)),
-                            present_flags, {crop_size, crop_size, crop_size});
-  return ops::to_device(paste_back(labels, volume_shape, crop_size), Device::cpu());
+  // Crop voxel i of an axis came from original index start − pad_before + i (see paste_back).
+  const CentreCrop c = centre_crop(volume_shape, crop_size);
+  ops::LabelPlacement placement;
+  for (size_t a = 0; a < 3; ++a) {
+    placement.crop[a] = crop_size;
+    placement.volume[a] = volume_shape[a];
+    placement.offset[a] = c.start[a] - c.pad_before[a];
+  }
+  const Tensor labels = ops::prototype_labels(
+      f, ops::contiguous(ops::to_device(prototypes.vectors, device)), present_flags, placement);
+  return ops::to_device(labels, Device::cpu());
 }
 
 Tensor prototype_pseudo_label_reference(const Tensor& spatial_features,

@@ -83,21 +83,43 @@ TEST(FusedPrototypes, PseudoLabelsMatchTheReference) {
   }
 }
 
-TEST(FusedPrototypes, ResizeFoldedIntoTheArgmax) {
-  // Direct op check on a 64-cell axis resized to 82 (the legacy index reads one lower there).
+ops::LabelPlacement placement(const std::array<int64_t, 3>& crop,
+                              const std::array<int64_t, 3>& volume,
+                              const std::array<int64_t, 3>& offset) {
+  ops::LabelPlacement p;
+  p.crop = crop;
+  p.volume = volume;
+  p.offset = offset;
+  return p;
+}
+
+TEST(FusedPrototypes, ResizeAndPasteFoldedIntoTheGather) {
+  // A 64-cell axis resized to 82 (the legacy index reads one lower there), then placed with a
+  // negative offset on x (crop voxels 0–2 dropped) and a positive one on y (volume rows 0–1 are 0).
   const Tensor f = test::random_tensor({4, 64, 2, 3}, DType::Float32, 9);
   const Tensor protos = ops::contiguous(test::random_tensor({3, 4}, DType::Float32, 10));
   const Tensor present = Tensor::from_vector(std::vector<uint8_t>{1, 0, 1}, {3});
-  const Tensor cells = ops::prototype_labels(f, protos, present, {64, 2, 3});
-  const Tensor resized = ops::prototype_labels(f, protos, present, {82, 5, 1});
+  const Tensor cells =
+      ops::prototype_labels(f, protos, present, placement({64, 2, 3}, {64, 2, 3}, {0, 0, 0}));
+  const Tensor placed =
+      ops::prototype_labels(f, protos, present, placement({82, 5, 1}, {80, 9, 2}, {-3, 2, 1}));
   const std::vector<uint8_t> c = ops::to_vector<uint8_t>(cells),
-                             r = ops::to_vector<uint8_t>(resized);
-  for (int64_t x = 0; x < 82; ++x)
-    for (int64_t y = 0; y < 5; ++y) {
-      const int64_t sx = std::min<int64_t>(int64_t(std::floor(float(x) * (64.0f / 82.0f))), 63);
-      const int64_t sy = std::min<int64_t>(int64_t(std::floor(float(y) * (2.0f / 5.0f))), 1);
-      EXPECT_EQ(r[size_t(x * 5 + y)], c[size_t((sx * 2 + sy) * 3)]) << x << ", " << y;
-    }
+                             p = ops::to_vector<uint8_t>(placed);
+  bool some_nonzero = false;
+  for (int64_t x = 0; x < 80; ++x)
+    for (int64_t y = 0; y < 9; ++y)
+      for (int64_t z = 0; z < 2; ++z) {
+        const int64_t i = x + 3, j = y - 2, k = z - 1;  // crop indices
+        uint8_t want = 0;
+        if (i < 82 && j >= 0 && j < 5 && k == 0) {
+          const int64_t sx = std::min<int64_t>(int64_t(std::floor(float(i) * (64.0f / 82.0f))), 63);
+          const int64_t sy = std::min<int64_t>(int64_t(std::floor(float(j) * (2.0f / 5.0f))), 1);
+          want = c[size_t((sx * 2 + sy) * 3)];
+        }
+        some_nonzero |= want != 0;
+        EXPECT_EQ(p[size_t((x * 9 + y) * 2 + z)], want) << x << ", " << y << ", " << z;
+      }
+  EXPECT_TRUE(some_nonzero);
 }
 
 TEST(FusedPrototypes, SameBitsForOneTwoThreeThreads) {

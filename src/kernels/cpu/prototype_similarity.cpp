@@ -26,19 +26,30 @@ void prototype_cell_classes(const Tensor& features, const Tensor& prototypes, co
   });
 }
 
-void nearest_gather(const Tensor& cells, const Tensor& out) {
-  const int64_t gx = cells.size(0), gy = cells.size(1), gz = cells.size(2);
+void place_cells(const Tensor& cells, const LabelPlacement& placement, const Tensor& out) {
+  const int64_t g[3] = {cells.size(0), cells.size(1), cells.size(2)};
+  const std::array<int64_t, 3>&crop = placement.crop, &offset = placement.offset;
   const int64_t ox = out.size(0), oy = out.size(1), oz = out.size(2);
-  std::vector<int64_t> mz(static_cast<size_t>(oz));
-  for (int64_t z = 0; z < oz; ++z) mz[size_t(z)] = legacy_nearest_index(z, gz, oz);
+  // Per axis and volume index: the cell index it reads, or -1 outside the crop.
+  std::array<std::vector<int64_t>, 3> source;
+  for (size_t a = 0; a < 3; ++a)
+    for (int64_t o = 0; o < out.size(int64_t(a)); ++o) {
+      const int64_t i = o - offset[a];
+      source[a].push_back(i >= 0 && i < crop[a] ? legacy_nearest_index(i, g[a], crop[a]) : -1);
+    }
   const uint8_t* in = cells.data<uint8_t>();
   uint8_t* dst = out.data<uint8_t>();
   parallel_for(ox * oy, grain_for(oz), [&](int64_t r0, int64_t r1) {
+    const int64_t* sz = source[2].data();
     for (int64_t r = r0; r < r1; ++r) {
-      const int64_t x = r / oy, y = r % oy;
-      const uint8_t* row =
-          in + (legacy_nearest_index(x, gx, ox) * gy + legacy_nearest_index(y, gy, oy)) * gz;
-      for (int64_t z = 0; z < oz; ++z) dst[r * oz + z] = row[mz[size_t(z)]];
+      const int64_t sx = source[0][size_t(r / oy)], sy = source[1][size_t(r % oy)];
+      uint8_t* o = dst + r * oz;
+      if (sx < 0 || sy < 0) {
+        std::fill(o, o + oz, uint8_t(0));
+        continue;
+      }
+      const uint8_t* row = in + (sx * g[1] + sy) * g[2];
+      for (int64_t z = 0; z < oz; ++z) o[z] = sz[z] < 0 ? uint8_t(0) : row[sz[z]];
     }
   });
 }

@@ -1,6 +1,6 @@
 // CUDA twins of the fused prototype steps: one thread per feature cell for the classes, one per
-// output voxel for the nearest gather, one per channel for the masked sums (each summing its
-// channel over the cells in order, as the CPU does, so no atomics and the same sums).
+// volume voxel for the resize-and-place gather, one per channel for the masked sums (each summing
+// its channel over the cells in order, as the CPU does, so no atomics and the same sums).
 #include "kernels/cuda/device_types.cuh"
 #include "kernels/nearest_index.h"
 #include "kernels/prototype_rules.h"
@@ -24,18 +24,23 @@ __global__ void cell_class_kernel(const float* f, int64_t dim, int64_t cells, co
   out[v] = uint8_t(prototype_rule::cell_class(f + v, cells, dim, p, present, classes));
 }
 
-struct GatherGeometry {
-  int64_t gx, gy, gz, ox, oy, oz;
+struct PlaceGeometry {
+  int64_t g[3], crop[3], offset[3], volume[3];
 };
 
-__global__ void gather_kernel(const uint8_t* in, GatherGeometry g, uint8_t* out) {
+// The cell index volume index o of an axis reads, or -1 outside the crop.
+__device__ int64_t cell_along(const PlaceGeometry& p, int a, int64_t o) {
+  const int64_t i = o - p.offset[a];
+  return i >= 0 && i < p.crop[a] ? legacy_nearest_index(i, p.g[a], p.crop[a]) : -1;
+}
+
+__global__ void place_kernel(const uint8_t* in, PlaceGeometry p, uint8_t* out) {
   const int64_t v = blockIdx.x * int64_t(blockDim.x) + threadIdx.x;
-  if (v >= g.ox * g.oy * g.oz) return;
-  const int64_t x = v / (g.oy * g.oz), y = (v / g.oz) % g.oy, z = v % g.oz;
-  const int64_t sx = legacy_nearest_index(x, g.gx, g.ox);
-  const int64_t sy = legacy_nearest_index(y, g.gy, g.oy);
-  const int64_t sz = legacy_nearest_index(z, g.gz, g.oz);
-  out[v] = in[(sx * g.gy + sy) * g.gz + sz];
+  if (v >= p.volume[0] * p.volume[1] * p.volume[2]) return;
+  const int64_t sx = cell_along(p, 0, v / (p.volume[1] * p.volume[2]));
+  const int64_t sy = cell_along(p, 1, (v / p.volume[2]) % p.volume[1]);
+  const int64_t sz = cell_along(p, 2, v % p.volume[2]);
+  out[v] = sx < 0 || sy < 0 || sz < 0 ? uint8_t(0) : in[(sx * p.g[1] + sy) * p.g[2] + sz];
 }
 
 // Thread d owns column d of the sums; thread 0 also counts the cells of each class.
@@ -63,12 +68,17 @@ void prototype_cell_classes(const Tensor& features, const Tensor& prototypes, co
   CUDA_CHECK_LAUNCH();
 }
 
-void nearest_gather(const Tensor& cells, const Tensor& out) {
-  const GatherGeometry g{cells.size(0), cells.size(1), cells.size(2),
-                         out.size(0),   out.size(1),   out.size(2)};
+void place_cells(const Tensor& cells, const LabelPlacement& placement, const Tensor& out) {
+  PlaceGeometry p{};
+  for (int a = 0; a < 3; ++a) {
+    p.g[a] = cells.size(a);
+    p.crop[a] = placement.crop[size_t(a)];
+    p.offset[a] = placement.offset[size_t(a)];
+    p.volume[a] = out.size(a);
+  }
   cudaStream_t stream = cudak::stream_for(out);
-  gather_kernel<<<blocks_for("prototype_labels", out.numel()), kThreads, 0, stream>>>(
-      cells.data<uint8_t>(), g, out.data<uint8_t>());
+  place_kernel<<<blocks_for("prototype_labels", out.numel()), kThreads, 0, stream>>>(
+      cells.data<uint8_t>(), p, out.data<uint8_t>());
   CUDA_CHECK_LAUNCH();
 }
 
