@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "kernels/cpu/softmax_row.h"
 #include "kernels/cpu_backend.h"
 #include "kernels/softmax.h"
 
@@ -18,18 +19,8 @@ namespace {
 void softmax_float(const float* in, float* o, AxisSplit s) {
   parallel_for(s.outer * s.inner, grain_for(8 * s.size), [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
-      const int64_t outer = r / s.inner, inner = r % s.inner;
-      const float* x = in + outer * s.size * s.inner + inner;
-      float* y = o + outer * s.size * s.inner + inner;
-      float mx = -INFINITY;
-      for (int64_t k = 0; k < s.size; ++k) mx = std::max(mx, x[k * s.inner]);
-      double sum = 0;
-      for (int64_t k = 0; k < s.size; ++k) {
-        const float e = std::exp(x[k * s.inner] - mx);
-        y[k * s.inner] = e;
-        sum += double(e);
-      }
-      for (int64_t k = 0; k < s.size; ++k) y[k * s.inner] = float(double(y[k * s.inner]) / sum);
+      const int64_t base = (r / s.inner) * s.size * s.inner + r % s.inner;
+      softmax_row_float(in + base, s.inner, s.size, o + base, s.inner);
     }
   });
 }
@@ -47,18 +38,8 @@ void softmax(const Tensor& x, AxisSplit s, bool log, const Tensor& out) {
     T* o = out.data<T>();
     parallel_for(s.outer * s.inner, grain_for(4 * s.size), [&](int64_t r0, int64_t r1) {
       for (int64_t r = r0; r < r1; ++r) {
-        const int64_t outer = r / s.inner, inner = r % s.inner;
-        int64_t base = outer * s.size * s.inner + inner;
-        double mx = -INFINITY;
-        for (int64_t k = 0; k < s.size; ++k) mx = std::max(mx, double(in[base + k * s.inner]));
-        double sum = 0;
-        for (int64_t k = 0; k < s.size; ++k) sum += std::exp(double(in[base + k * s.inner]) - mx);
-        double log_sum = std::log(sum);
-        for (int64_t k = 0; k < s.size; ++k) {
-          double shifted = double(in[base + k * s.inner]) - mx;
-          double v = log ? shifted - log_sum : std::exp(shifted) / sum;
-          o[base + k * s.inner] = T(compute_t<T>(v));
-        }
+        const int64_t base = (r / s.inner) * s.size * s.inner + r % s.inner;
+        softmax_row_reference(in + base, s.inner, s.size, log, o + base, s.inner);
       }
     });
   });

@@ -1,5 +1,6 @@
 // SPEC §5 sliding-window inference: window placement, softmax accumulation on the device, visit
-// averaging, argmax and the crop back to the input's extent.
+// averaging, argmax and the crop back to the input's extent; the fused path (kernels/
+// window_accumulate.h) and the unfused reference it is judged by.
 #include "ssl/inference/sliding_window.h"
 
 #include <algorithm>
@@ -9,14 +10,15 @@
 #include "kernels/reduce.h"
 #include "kernels/shape_ops.h"
 #include "kernels/softmax.h"
+#include "kernels/window_accumulate.h"
 
 namespace semisam::ssl {
 
 std::vector<int64_t> window_starts(int64_t size, int64_t patch, int64_t stride) {
   SEMISAM_CHECK(patch >= 1 && stride >= 1, "window_starts: patch ", patch, " and stride ", stride,
                 " must be at least 1");
-  SEMISAM_CHECK(size >= patch, "window_starts: axis of size ", size,
-                " is shorter than the patch ", patch, " (pad it first)");
+  SEMISAM_CHECK(size >= patch, "window_starts: axis of size ", size, " is shorter than the patch ",
+                patch, " (pad it first)");
   const int64_t span = size - patch;
   const int64_t n = (span + stride - 1) / stride + 1;
   std::vector<int64_t> starts(static_cast<size_t>(n));
@@ -46,9 +48,10 @@ void check_options(const Tensor& image, const SlidingWindowOptions& o) {
   SEMISAM_CHECK(o.batch >= 1, "sliding_window_predict: batch ", o.batch, " must be at least 1");
 }
 
-// Softmax maps of the predictor's logits for `count` patches, checked against the contract.
-Tensor predict_probabilities(const PatchPredictor& predictor, const Tensor& patches,
-                             const SlidingWindowOptions& o) {
+// Float32 logits [B, C, P, P, P] of the predictor for a batch of patches, on options.device,
+// checked against the contract.
+Tensor predict_logits(const PatchPredictor& predictor, const Tensor& patches,
+                      const SlidingWindowOptions& o) {
   const Shape expected{patches.size(0), o.num_classes, o.patch[0], o.patch[1], o.patch[2]};
   Tensor logits = predictor(patches);
   SEMISAM_CHECK(logits.defined(), "sliding_window_predict: predictor returned an undefined tensor",
@@ -58,8 +61,7 @@ Tensor predict_probabilities(const PatchPredictor& predictor, const Tensor& patc
                 shape_str(patches.shape()), ", got ", shape_str(logits.shape()));
   SEMISAM_CHECK(is_floating(logits.dtype()), "sliding_window_predict: predictor output ",
                 logits.str(), " is not floating point");
-  logits = ops::to_device(ops::cast(logits, DType::Float32), o.device);
-  return ops::softmax(logits, 1);
+  return ops::contiguous(ops::to_device(ops::cast(logits, DType::Float32), o.device));
 }
 
 // visits(x, y, z) = c_x(x)·c_y(y)·c_z(z), c_a counting the windows along axis a that cover an
@@ -79,57 +81,111 @@ Tensor visit_counts(const std::array<std::vector<int64_t>, 3>& starts, const Ind
   return count;
 }
 
+// Where the windows go: padding, per-axis starts and the windows in the reference's order.
+struct WindowPlan {
+  Index3 size{}, padded{};
+  std::vector<std::pair<int64_t, int64_t>> pads = std::vector<std::pair<int64_t, int64_t>>(3);
+  std::array<std::vector<int64_t>, 3> starts;
+  std::vector<Index3> windows;  // x outermost, z innermost
+  Index3 pad_before{};
+};
+
+WindowPlan plan_windows(const Tensor& image, const SlidingWindowOptions& o) {
+  WindowPlan plan;
+  for (int64_t a = 0; a < 3; ++a) {
+    plan.size[a] = image.size(a);
+    const int64_t p = std::max<int64_t>(o.patch[a] - plan.size[a], 0);
+    plan.pads[size_t(a)] = {p / 2, p - p / 2};
+    plan.pad_before[a] = p / 2;
+    plan.padded[a] = plan.size[a] + p;
+    plan.starts[a] = window_starts(plan.padded[a], o.patch[a], o.stride[a]);
+  }
+  for (int64_t x : plan.starts[0])
+    for (int64_t y : plan.starts[1])
+      for (int64_t z : plan.starts[2]) plan.windows.push_back({x, y, z});
+  return plan;
+}
+
+// Runs the predictor over every window, `o.batch` at a time, and hands each window's logits
+// [C, P, P, P] to `accumulate` in window order (so float32 sums do not depend on `batch`).
+template <typename Accumulate>
+void visit_windows(const Tensor& image, const PatchPredictor& predictor,
+                   const SlidingWindowOptions& o, const WindowPlan& plan, Accumulate&& accumulate) {
+  const Tensor volume = ops::pad(ops::to_device(image, o.device), plan.pads, 0.0);
+  const std::vector<Index3>& windows = plan.windows;
+  for (size_t first = 0; first < windows.size(); first += size_t(o.batch)) {
+    const size_t last = std::min(windows.size(), first + size_t(o.batch));
+    std::vector<Tensor> parts;
+    for (size_t i = first; i < last; ++i) {
+      Tensor r = volume;
+      for (int64_t a = 0; a < 3; ++a) r = r.narrow(a, windows[i][a], o.patch[a]);
+      parts.push_back(r.unsqueeze(0).unsqueeze(0));
+    }
+    const Tensor logits = predict_logits(predictor, ops::concat(parts, 0), o);
+    for (size_t i = first; i < last; ++i) accumulate(logits[int64_t(i - first)], windows[i]);
+  }
+}
+
 }  // namespace
 
 SlidingWindowResult sliding_window_predict(const Tensor& image, const PatchPredictor& predictor,
                                            const SlidingWindowOptions& options,
-                                           bool keep_probabilities) {
+                                           const SlidingWindowOutputs& outputs) {
   check_options(image, options);
   const SlidingWindowOptions& o = options;
+  const WindowPlan plan = plan_windows(image, o);
   SlidingWindowResult result;
-  Index3 size{}, padded{};
-  std::vector<std::pair<int64_t, int64_t>> pads(3);
-  std::array<std::vector<int64_t>, 3> starts;
-  for (int64_t a = 0; a < 3; ++a) {
-    size[a] = image.size(a);
-    const int64_t p = std::max<int64_t>(o.patch[a] - size[a], 0);
-    pads[size_t(a)] = {p / 2, p - p / 2};
-    result.pad_before[a] = p / 2;
-    padded[a] = size[a] + p;
-    starts[a] = window_starts(padded[a], o.patch[a], o.stride[a]);
-  }
-  const Tensor volume = ops::pad(ops::to_device(image, o.device), pads, 0.0);
+  result.pad_before = plan.pad_before;
+  const Index3& padded = plan.padded;
+  Tensor score =
+      Tensor::zeros({o.num_classes, padded[0], padded[1], padded[2]}, DType::Float32, o.device);
+  Tensor visits = Tensor::zeros({padded[0], padded[1], padded[2]}, DType::Float32, o.device);
+  visit_windows(image, predictor, o, plan, [&](const Tensor& logits, const Index3& w) {
+    ops::window_accumulate(score, visits, logits, w);
+  });
+  ops::WindowFinalizeRequest request;
+  request.crop_origin = plan.pad_before;
+  request.crop_size = plan.size;
+  request.keep_probabilities = outputs.probabilities;
+  request.mean_entropy = outputs.mean_entropy;
+  ops::WindowFinalizeResult finalized = ops::window_finalize(score, visits, request);
+  result.label = ops::to_device(finalized.label, Device::cpu());
+  result.mean_entropy = finalized.mean_entropy;
+  if (outputs.probabilities) result.probabilities = score;  // divided in place
+  return result;
+}
 
-  std::vector<Index3> windows;  // the reference's loop order: x outermost, z innermost
-  for (int64_t x : starts[0])
-    for (int64_t y : starts[1])
-      for (int64_t z : starts[2]) windows.push_back({x, y, z});
+SlidingWindowResult sliding_window_predict(const Tensor& image, const PatchPredictor& predictor,
+                                           const SlidingWindowOptions& options,
+                                           bool keep_probabilities) {
+  SlidingWindowOutputs outputs;
+  outputs.probabilities = keep_probabilities;
+  return sliding_window_predict(image, predictor, options, outputs);
+}
 
-  Tensor score = Tensor::zeros({o.num_classes, padded[0], padded[1], padded[2]}, DType::Float32,
-                               o.device);
-  auto region = [&](const Tensor& t, const Index3& w, int64_t first_axis) {
-    Tensor r = t;
-    for (int64_t a = 0; a < 3; ++a) r = r.narrow(first_axis + a, w[a], o.patch[a]);
-    return r;
-  };
-  for (size_t first = 0; first < windows.size(); first += size_t(o.batch)) {
-    const size_t last = std::min(windows.size(), first + size_t(o.batch));
-    std::vector<Tensor> parts;
-    for (size_t i = first; i < last; ++i)
-      parts.push_back(region(volume, windows[i], 0).unsqueeze(0).unsqueeze(0));
-    const Tensor probs = predict_probabilities(predictor, ops::concat(parts, 0), o);
-    // Window by window, in order, so the float32 sums do not depend on `batch`.
-    for (size_t i = first; i < last; ++i) {
-      const Tensor target = region(score, windows[i], 1);
-      ops::copy_(target, ops::add(target, probs[int64_t(i - first)]));
-    }
-  }
-
-  const Tensor averaged = ops::div(score, visit_counts(starts, padded, o));
+SlidingWindowResult sliding_window_predict_reference(const Tensor& image,
+                                                     const PatchPredictor& predictor,
+                                                     const SlidingWindowOptions& options,
+                                                     const SlidingWindowOutputs& outputs) {
+  check_options(image, options);
+  const SlidingWindowOptions& o = options;
+  const WindowPlan plan = plan_windows(image, o);
+  SlidingWindowResult result;
+  result.pad_before = plan.pad_before;
+  const Index3& padded = plan.padded;
+  Tensor score =
+      Tensor::zeros({o.num_classes, padded[0], padded[1], padded[2]}, DType::Float32, o.device);
+  visit_windows(image, predictor, o, plan, [&](const Tensor& logits, const Index3& w) {
+    Tensor target = score;
+    for (int64_t a = 0; a < 3; ++a) target = target.narrow(a + 1, w[a], o.patch[a]);
+    ops::copy_(target, ops::add(target, ops::softmax(logits, 0)));
+  });
+  const Tensor averaged = ops::div(score, visit_counts(plan.starts, padded, o));
   Tensor label = ops::argmax(averaged, 0);
-  for (int64_t a = 0; a < 3; ++a) label = label.narrow(a, result.pad_before[a], size[a]);
+  for (int64_t a = 0; a < 3; ++a) label = label.narrow(a, plan.pad_before[a], plan.size[a]);
   result.label = ops::to_device(ops::cast(label, DType::UInt8), Device::cpu());
-  if (keep_probabilities) result.probabilities = averaged;
+  if (outputs.probabilities) result.probabilities = averaged;
+  if (outputs.mean_entropy) result.mean_entropy = mean_entropy(averaged);
   return result;
 }
 

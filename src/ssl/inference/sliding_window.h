@@ -32,13 +32,33 @@ struct SlidingWindowResult {
                                         // on options.device; undefined unless asked for
   Tensor label;                         // uint8 [X, Y, Z] on the CPU, cropped to the input
   std::array<int64_t, 3> pad_before{};  // where the input sits inside the padded volume
+  double mean_entropy = 0.0;            // SPEC §6 step 1 uncertainty; 0 unless asked for
 };
 
-// image: float32 [X, Y, Z] on any device. Keeps the averaged probabilities only when
-// `keep_probabilities` (the between-rounds uncertainty needs them; validation does not).
+// What to keep besides the label: the averaged probabilities (`predict --save_probabilities`)
+// and/or the case's mean entropy (the between-rounds uncertainty, computed without them).
+struct SlidingWindowOutputs {
+  bool probabilities = false;
+  bool mean_entropy = false;
+};
+
+// image: float32 [X, Y, Z] on any device. The accumulation, the average, the argmax and the mean
+// entropy run as the fused kernels of kernels/window_accumulate.h on options.device.
+SlidingWindowResult sliding_window_predict(const Tensor& image, const PatchPredictor& predictor,
+                                           const SlidingWindowOptions& options,
+                                           const SlidingWindowOutputs& outputs);
+// Keeps the averaged probabilities only when `keep_probabilities` (validation needs neither).
 SlidingWindowResult sliding_window_predict(const Tensor& image, const PatchPredictor& predictor,
                                            const SlidingWindowOptions& options,
                                            bool keep_probabilities = false);
+
+// The plain reference the fused path is judged by (tests, benchmarks): softmax, add, divide and
+// argmax as separate ops on whole volumes, the mean entropy from the materialised probabilities
+// by mean_entropy. Same results, bit for bit, except the mean entropy's summation order.
+SlidingWindowResult sliding_window_predict_reference(const Tensor& image,
+                                                     const PatchPredictor& predictor,
+                                                     const SlidingWindowOptions& options,
+                                                     const SlidingWindowOutputs& outputs);
 
 // SPEC §6 step 1 case uncertainty: P renormalised over classes (P / (Σ_c P + 1e-8)), voxel entropy
 // −Σ_c P·ln(P + 1e-8), mean over every voxel of the (padded) volume. probabilities [C, X, Y, Z].

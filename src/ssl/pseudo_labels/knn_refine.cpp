@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "kernels/copy.h"
+#include "kernels/knn_vote.h"
 #include "ssl/pseudo_labels/nearest_resize.h"
 
 namespace semisam::ssl {
@@ -30,14 +31,14 @@ double linear_quantile(std::vector<double> values, double q) {
 
 namespace {
 
-constexpr double kNormEps = 1e-12;    // F.normalize's eps, used for the cosine similarity
-constexpr double kWeightEps = 1e-8;   // below this total weight the vote is meaningless
+constexpr double kNormEps = 1e-12;   // F.normalize's eps, used for the cosine similarity
+constexpr double kWeightEps = 1e-8;  // below this total weight the vote is meaningless
 
 std::vector<double> unit_feature(const RefineCase& c, int64_t dim) {
-  SEMISAM_CHECK(c.global_feature.defined() && c.global_feature.dim() == 1 &&
-                    c.global_feature.size(0) == dim,
-                "knn_refine: case '", c.name, "' global feature must be [", dim, "], got ",
-                c.global_feature.defined() ? c.global_feature.str() : std::string("undefined"));
+  SEMISAM_CHECK(
+      c.global_feature.defined() && c.global_feature.dim() == 1 && c.global_feature.size(0) == dim,
+      "knn_refine: case '", c.name, "' global feature must be [", dim, "], got ",
+      c.global_feature.defined() ? c.global_feature.str() : std::string("undefined"));
   std::vector<double> v = ops::to_vector<double>(c.global_feature);
   double norm = 0;
   for (double x : v) norm += x * x;
@@ -58,9 +59,11 @@ void check_label(const RefineCase& c, int64_t num_classes) {
                 " but num_classes is ", num_classes);
 }
 
-// V[c] = Σ_j w_j·[label_j == c] per voxel of `shape`, argmax with the first maximum winning.
-Tensor vote(const std::vector<const Tensor*>& labels, const std::vector<double>& weights,
-            const Shape& shape, int64_t num_classes) {
+}  // namespace
+
+Tensor knn_vote_reference(const std::vector<const Tensor*>& labels,
+                          const std::vector<double>& weights, const Shape& shape,
+                          int64_t num_classes) {
   std::vector<Tensor> resized;
   std::vector<const uint8_t*> source;
   for (const Tensor* l : labels) {
@@ -77,8 +80,6 @@ Tensor vote(const std::vector<const Tensor*>& labels, const std::vector<double>&
   }
   return out;
 }
-
-}  // namespace
 
 RefineReport knn_refine(std::vector<RefineCase>& cases, int64_t num_classes,
                         const RefineOptions& options) {
@@ -107,9 +108,8 @@ RefineReport knn_refine(std::vector<RefineCase>& cases, int64_t num_classes,
     return report;
   }
 
-  const int64_t dim = cases[certain[0]].global_feature.defined()
-                          ? cases[certain[0]].global_feature.numel()
-                          : 0;
+  const int64_t dim =
+      cases[certain[0]].global_feature.defined() ? cases[certain[0]].global_feature.numel() : 0;
   std::vector<std::vector<double>> unit(cases.size());
   for (size_t i = 0; i < cases.size(); ++i) {
     unit[i] = unit_feature(cases[i], dim);
@@ -139,7 +139,11 @@ RefineReport knn_refine(std::vector<RefineCase>& cases, int64_t num_classes,
       continue;
     }
     // Only certain cases vote and their labels never change, so replacing in place is safe.
-    cases[u].label = vote(labels, weights, cases[u].label.shape(), num_classes);
+    std::vector<Tensor> neighbour_labels;
+    for (const Tensor* l : labels) neighbour_labels.push_back(ops::contiguous(*l));
+    const Shape& shape = cases[u].label.shape();
+    cases[u].label =
+        ops::knn_vote(neighbour_labels, weights, {shape[0], shape[1], shape[2]}, num_classes);
     report.refined.push_back(cases[u].name);
   }
   return report;

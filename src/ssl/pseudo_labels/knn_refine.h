@@ -45,4 +45,11 @@ struct RefineReport {
 RefineReport knn_refine(std::vector<RefineCase>& cases, int64_t num_classes,
                         const RefineOptions& options);
 
+// The plain host reference of the vote that knn_refine runs as the fused ops::knn_vote: each label
+// nearest-resized to `shape`, then per voxel V[c] = Σ_j w_j·[label_j == c] in double and argmax_c V
+// (first maximum wins). Labels: uint8 [X, Y, Z] on the CPU.
+Tensor knn_vote_reference(const std::vector<const Tensor*>& labels,
+                          const std::vector<double>& weights, const Shape& shape,
+                          int64_t num_classes);
+
 }  // namespace semisam::ssl

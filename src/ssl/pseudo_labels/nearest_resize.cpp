@@ -7,26 +7,14 @@
 #include <vector>
 
 #include "kernels/copy.h"
+#include "kernels/nearest_index.h"
 
 namespace semisam::ssl {
 namespace {
 
-// The source index PyTorch's legacy nearest reads: min(floor(o · scale), in − 1) with
-// scale = (float)in / out and the product rounded to float32 (ATen's nearest_idx with no
-// scale_factor). We keep the float32 arithmetic on purpose: exact integer floor(o·in/out) differs
-// for realistic label shapes, e.g. in = 64, out = 82, o = 41: 64/82 rounds down in float32 and
-// 41·scale = 31.999998, so PyTorch reads 31 where the exact quotient gives 32 (also 80→92 at
-// o = 69). ATen's special cases (out == in: o; out == 2·in: o >> 1) agree with this formula, since
-// the scales 1 and 0.5 are exact; so do 8→128 and 128→8 (powers of two).
-int64_t legacy_nearest_index(int64_t o, int64_t in, int64_t out) {
-  const float scale = static_cast<float>(in) / static_cast<float>(out);
-  const float product = static_cast<float>(o) * scale;
-  return std::min(static_cast<int64_t>(std::floor(product)), in - 1);
-}
-
 std::vector<int64_t> index_map(int64_t in, int64_t out) {
   std::vector<int64_t> map(static_cast<size_t>(out));
-  for (int64_t o = 0; o < out; ++o) map[size_t(o)] = legacy_nearest_index(o, in, out);
+  for (int64_t o = 0; o < out; ++o) map[size_t(o)] = ops::legacy_nearest_index(o, in, out);
   return map;
 }
 

@@ -24,18 +24,28 @@ struct Prototypes {
 // prototype normalize(Σ F·mask / (Σ mask + 1e-8)) when the mask is non-empty. Several labelled
 // cases: average of the normalised prototypes of the cases whose mask is non-empty, normalised
 // again. features[i] belongs to labels[i] (uint8 [X, Y, Z], every value below num_classes).
-// Sums are taken in double; the vectors are stored as float32.
+// Sums are taken in double; the vectors are stored as float32. The masked sums run as the fused
+// ops::prototype_masked_sums on the features' device (features on one device).
 Prototypes compute_prototypes(const std::vector<Tensor>& spatial_features,
                               const std::vector<Tensor>& labels, int64_t num_classes,
                               int64_t crop_size = 128);
+// The plain host loops the fused path is judged by (tests, benchmarks); the same prototypes.
+Prototypes compute_prototypes_reference(const std::vector<Tensor>& spatial_features,
+                                        const std::vector<Tensor>& labels, int64_t num_classes,
+                                        int64_t crop_size = 128);
 
 // The pseudo-label of one case: Fn = F normalised per voxel over channels, S[c] = ⟨Fn, proto_c⟩
 // for classes with a prototype and 0 otherwise, S nearest-resized to crop_size³, argmax over
 // classes (first maximum wins), pasted back into zeros of `volume_shape` (inverse of the crop).
 // Returns uint8 [X, Y, Z] on the CPU. The argmax is taken per feature cell and then resized, which
-// is the same as resizing the scores first (the resize only repeats cells).
+// is the same as resizing the scores first (the resize only repeats cells). Runs as the fused
+// ops::prototype_labels on the features' device.
 Tensor prototype_pseudo_label(const Tensor& spatial_features, const Prototypes& prototypes,
                               const Shape& volume_shape, int64_t crop_size = 128);
+// The plain host loop the fused path is judged by (tests, benchmarks); the same labels.
+Tensor prototype_pseudo_label_reference(const Tensor& spatial_features,
+                                        const Prototypes& prototypes, const Shape& volume_shape,
+                                        int64_t crop_size = 128);
 
 // The inverse of pad_and_crop: `crop` ([size]³) pasted into zeros of `volume_shape` (voxels that
 // came from padding are dropped, voxels outside the crop stay 0). Any dtype; any device (the

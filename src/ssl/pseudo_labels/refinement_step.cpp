@@ -17,9 +17,11 @@ std::vector<Tensor> refined_pseudo_labels(const TrainConfig& config, const Train
   for (size_t i = 0; i < labelled; ++i)
     cases.push_back({set.labelled[i].name, true, 0.0, features[i].global, set.labelled[i].label});
   for (size_t i = 0; i < set.unlabelled.size(); ++i) {
+    SlidingWindowOutputs outputs;
+    outputs.mean_entropy = true;  // fused with the argmax: the probabilities are never kept
     SlidingWindowResult result =
-        sliding_window_predict(set.unlabelled[i].image, predictor, window, true);
-    const double uncertainty = mean_entropy(result.probabilities);
+        sliding_window_predict(set.unlabelled[i].image, predictor, window, outputs);
+    const double uncertainty = result.mean_entropy;
     cases.push_back({set.unlabelled[i].name, false, uncertainty, features[labelled + i].global,
                      result.label});
     log.line("pseudo-label %zu/%zu %s: mean entropy %.5f", i + 1, set.unlabelled.size(),
