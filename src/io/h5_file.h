@@ -107,16 +107,24 @@ class File {
   // contents give the same bytes.
   static File create(const std::string& path);
 
+  ~File() { release(); }
+  File(File&&) noexcept = default;
+  File& operator=(File&& other) noexcept;
+
   const std::string& path() const { return path_; }
   Group root() const;
   void flush() const;
-  // Flushes and closes, reporting failures (a destructor cannot).
+  // Flushes and closes, reporting failures (a destructor cannot). A created file is built in
+  // memory and reaches the disk only here, in one write whose failure (a full disk) is reported
+  // with the system's reason; a created file that is never closed is never written.
   void close();
 
  private:
   File(std::string path, Handle handle) : path_(std::move(path)), handle_(std::move(handle)) {}
+  void release() noexcept;
   std::string path_;
   Handle handle_;
+  bool in_memory_ = false;  // made by create(): close() writes its image to path_
 };
 
 }  // namespace semisam::io::h5

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 
+#include "io/case_name.h"
 #include "io/nifti_dataset.h"
 #include "tensor/error.h"
 
@@ -55,6 +56,7 @@ std::vector<PredictionInput> find_prediction_inputs(const std::string& input) {
   }
   std::map<std::string, std::string> by_name;
   for (const std::string& path : paths) {
+    io::check_case_name(io::case_name_of(path), path);
     auto [it, fresh] = by_name.emplace(io::case_name_of(path), path);
     SEMISAM_CHECK(fresh, "case '", it->first, "' has two inputs: ", it->second, " and ", path);
   }
