@@ -50,6 +50,8 @@ std::vector<PredictionInput> find_prediction_inputs(const std::string& input) {
       SEMISAM_CHECK(is_image(path.string()), input, ":", line_number, ": '", line,
                     "' is not a NIfTI (.nii.gz, .nii) or HDF5 (.h5) image; a list holds one "
                     "image path per line");
+      io::check_case_name(io::case_name_of(path.string()),
+                          input + ":" + std::to_string(line_number));
       paths.push_back(path.string());
     }
     SEMISAM_CHECK(!paths.empty(), "--input ", input, ": the list names no image");

@@ -53,6 +53,10 @@ TEST(RunInputs, PredictInputsPassTheCaseNameAllowList) {
   test::write_bytes(dir.file("in/bad\x02name.nii.gz"), "not read");
   EXPECT_ERROR_MENTIONS(ssl::find_prediction_inputs(dir.file("in")), "bad\\x02name",
                         "control character");
+  // In a list, the line that names it.
+  test::write_bytes(dir.file("list.txt"), "in/ok.nii.gz\n/data/..nii.gz\n");
+  EXPECT_ERROR_MENTIONS(ssl::find_prediction_inputs(dir.file("list.txt")),
+                        dir.file("list.txt") + ":2", "case name '.'");
 }
 
 }  // namespace
