@@ -103,8 +103,8 @@ class File {
   enum class Mode { ReadOnly, ReadWrite };
   // Fails with a message naming the path when it is missing or not an HDF5 file.
   static File open(const std::string& path, Mode mode = Mode::ReadOnly);
-  // Creates (or truncates) a file; object modification times are not recorded, so the same
-  // contents give the same bytes.
+  // Creates a file, built in memory until close() writes it to `path` (replacing what is there);
+  // object modification times are not recorded, so the same contents give the same bytes.
   static File create(const std::string& path);
 
   ~File() { release(); }
@@ -113,6 +113,7 @@ class File {
 
   const std::string& path() const { return path_; }
   Group root() const;
+  // Flushes HDF5's caches to the file (for a created file, to its memory image).
   void flush() const;
   // Flushes and closes, reporting failures (a destructor cannot). A created file is built in
   // memory and reaches the disk only here, in one write whose failure (a full disk) is reported
