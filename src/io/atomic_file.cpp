@@ -2,12 +2,12 @@
 #include "io/atomic_file.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 
 #include "tensor/error.h"
 
@@ -55,13 +55,59 @@ void write_atomically(const std::string& target,
   sync_path(directory, true);
 }
 
+namespace {
+// The pid of "<name>.tmp-<pid>", or 0 when `name` is not such a name.
+pid_t temporary_owner(const std::string& name) {
+  const size_t mark = name.rfind(".tmp-");
+  if (mark == std::string::npos || mark == 0) return 0;
+  const std::string digits = name.substr(mark + 5);
+  if (digits.empty() || digits.size() > 9 ||
+      digits.find_first_not_of("0123456789") != std::string::npos)
+    return 0;
+  return pid_t(std::stol(digits));
+}
+
+bool process_alive(pid_t pid) {
+  // EPERM: it exists but belongs to someone else; only ESRCH says it is gone.
+  return ::kill(pid, 0) == 0 || errno != ESRCH;
+}
+}  // namespace
+
+std::vector<std::string> remove_stale_temporaries(const std::string& directory) {
+  std::vector<std::string> stale;
+  std::error_code error;
+  std::filesystem::directory_iterator it(directory, error), end;
+  for (; !error && it != end; it.increment(error)) {
+    const pid_t owner = temporary_owner(it->path().filename().string());
+    if (owner <= 0 || !it->is_regular_file(error)) continue;
+    if (owner != ::getpid() && process_alive(owner)) continue;
+    stale.push_back(it->path().string());
+  }
+  std::vector<std::string> removed;
+  for (const std::string& path : stale) {
+    std::error_code ignored;
+    if (std::filesystem::remove(path, ignored)) removed.push_back(path);
+  }
+  return removed;
+}
+
 void write_text_atomically(const std::string& target, const std::string& text) {
   write_atomically(target, [&](const std::string& temporary) {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    SEMISAM_CHECK(out.good(), "cannot create ", temporary);
-    out.write(text.data(), std::streamsize(text.size()));
-    out.flush();
-    SEMISAM_CHECK(out.good(), "writing ", temporary, " failed");
+    // POSIX calls rather than a stream, so a failure reports its reason (a full disk).
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    SEMISAM_CHECK(fd >= 0, "cannot create ", temporary, ": ", std::strerror(errno));
+    size_t done = 0;
+    while (done < text.size()) {
+      const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        const int saved = n < 0 ? errno : EIO;
+        ::close(fd);
+        SEMISAM_FAIL("writing ", temporary, " failed: ", std::strerror(saved));
+      }
+      done += size_t(n);
+    }
+    SEMISAM_CHECK(::close(fd) == 0, "writing ", temporary, " failed: ", std::strerror(errno));
   });
 }
 

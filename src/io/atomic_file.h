@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace semisam::io {
 
@@ -15,6 +16,14 @@ std::string temporary_path_for(const std::string& target);
 // keeps its previous contents, and the error propagates.
 void write_atomically(const std::string& target,
                       const std::function<void(const std::string& temporary_path)>& write);
+
+// Removes the "<name>.tmp-<pid>" files in `directory` (not its subfolders) whose process is gone:
+// the leftovers of a run killed while writing. A file whose pid is alive is another process's
+// write in progress and is kept (a pid reused by an unrelated process keeps a leftover, never
+// loses a live file). Our own pid's files count as leftovers: call this before this process
+// writes there. Failures to remove (a read-only folder) are ignored: the write that follows
+// reports them. Returns the paths removed.
+std::vector<std::string> remove_stale_temporaries(const std::string& directory);
 
 // write_atomically for a text file.
 void write_text_atomically(const std::string& target, const std::string& text);

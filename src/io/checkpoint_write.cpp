@@ -7,6 +7,7 @@
 #include "io/atomic_file.h"
 #include "io/checkpoint.h"
 #include "io/checkpoint_layout.h"
+#include "io/fault_injection.h"
 #include "io/h5_file.h"
 #include "io/host_copy.h"
 #include "tensor/error.h"
@@ -82,6 +83,7 @@ void write_checkpoint(const std::string& path, const Checkpoint& checkpoint) {
         write_tensor_group(root, group_name, tensors);
     }
     file.close();
+    fault_point("checkpoint_write");
   });
 }
 

@@ -6,9 +6,11 @@
 #include <cmath>
 #include <filesystem>
 
+#include "io/case_name.h"
 #include "io/h5_file.h"
 #include "io/nifti_geometry.h"
 #include "io/split_list.h"
+#include "io/volume_limits.h"
 #include "tensor/error.h"
 
 namespace semisam::io {
@@ -20,20 +22,28 @@ std::string join(const std::vector<std::string>& names) {
   return text.empty() ? "none" : text;
 }
 
+// Opens the 3-D numeric dataset `key`; every refusal names the file, the key and what is there
+// instead, and the declared size is bounded before anything is allocated for it.
 h5::Dataset open_volume(const h5::Group& root, const std::string& key, const std::string& role) {
-  SEMISAM_CHECK(root.has_dataset(key), root.file_path(), " has no ", role, " dataset '", key,
+  const std::string& file = root.file_path();
+  SEMISAM_CHECK(!root.has_group(key), file, ": '", key, "' is a group, not a dataset; the ", role,
+                " must be a 3-D array of numbers");
+  SEMISAM_CHECK(root.has_dataset(key), file, " has no ", role, " dataset '", key,
                 "' (it holds: ", join(root.children()), ")");
   h5::Dataset dataset = root.open_dataset(key);
+  SEMISAM_CHECK(dataset.type_class() != h5::TypeClass::Other, file, ": ", role, " dataset '", key,
+                "' holds ", dataset.type_name(), " values, expected numbers");
   Shape shape = dataset.shape();
-  SEMISAM_CHECK(shape.size() == 3, root.file_path(), ": ", role, " dataset '", key,
+  SEMISAM_CHECK(shape.size() == 3, file, ": ", role, " dataset '", key,
                 "' is not 3-D: its shape is ", shape_str(shape));
+  SEMISAM_CHECK(shape_numel(shape) > 0, file, ": ", role, " dataset '", key, "' has shape ",
+                shape_str(shape), ", an empty axis; a volume needs at least one voxel per axis");
+  check_volume_size(shape, file + ": " + role + " dataset '" + key + "'");
   return dataset;
 }
 
 Tensor read_image(const h5::Group& root, const std::string& case_name, const std::string& key) {
   h5::Dataset dataset = open_volume(root, key, "image");
-  SEMISAM_CHECK(dataset.type_class() != h5::TypeClass::Other, root.file_path(),
-                ": image dataset '", key, "' holds ", dataset.type_name(), ", expected numbers");
   Tensor image = dataset.read(DType::Float32);
   check_finite(image, "case '" + case_name + "' (" + root.file_path() + "): image '" + key + "'");
   return image;
@@ -91,6 +101,8 @@ Tensor read_label(const h5::Group& root, const std::string& case_name,
 }  // namespace
 
 std::string case_path(const std::string& root, const std::string& name) {
+  // Every caller validated the name where it came from; this guards the join itself.
+  check_case_name(name, "the case file of dataset " + root);
   return (std::filesystem::path(root) / "data" / (name + ".h5")).string();
 }
 

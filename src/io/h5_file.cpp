@@ -1,6 +1,12 @@
 // Files, groups and attributes of the HDF5 RAII layer (datasets are in h5_dataset.cpp).
 #include "io/h5_file.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
 #include <filesystem>
 
 #include "tensor/error.h"
@@ -302,9 +308,17 @@ File File::create(const std::string& path) {
   // Version-1.8 structures carry checksums on their metadata, so damage is detected on reading.
   Handle access = make_handle(H5Pcreate(H5P_FILE_ACCESS), HandleKind::PropertyList, what);
   check_status(H5Pset_libver_bounds(access.id(), H5F_LIBVER_V18, H5F_LIBVER_LATEST), what);
+  // Built in memory; close() writes it to `path` with plain POSIX calls. HDF5 1.10 cannot
+  // survive its own write failures: on a full disk H5Dclose and H5Fclose fail after freeing
+  // their object yet keep its identifier, and the library's exit handler then crashed the
+  // process (status 139) after the right message. In memory HDF5 meets no disk error, and the
+  // one write reports a failure with the system's reason, once.
+  check_status(H5Pset_fapl_core(access.id(), size_t(4) << 20, /*backing_store=*/false), what);
   Handle file = make_handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, creation.id(), access.id()),
                             HandleKind::File, what);
-  return File(path, std::move(file));
+  File created(path, std::move(file));
+  created.in_memory_ = true;
+  return created;
 }
 
 Group File::root() const {
@@ -317,9 +331,69 @@ void File::flush() const {
   check_status(H5Fflush(handle_.id(), H5F_SCOPE_GLOBAL), "flushing " + path_);
 }
 
+namespace {
+// The bytes of an in-memory (core driver) file that form the file: up to the end-of-file address
+// its superblock records (version 2 or 3, which H5F_LIBVER_V18 writes; HDF5 file format
+// specification, "Superblock Version 2": the address at byte 28). The memory past it is the
+// driver's allocation slack. (H5Fget_file_image, meant for this, returns an image HDF5 1.10
+// itself cannot open when the superblock is version 2 or later.)
+size_t image_size(const unsigned char* memory, size_t allocated) {
+  static const unsigned char signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+  if (allocated < 48 || std::memcmp(memory, signature, 8) != 0 || memory[8] < 2 || memory[8] > 3 ||
+      memory[9] != 8)
+    return allocated;
+  uint64_t end = 0;
+  for (int i = 7; i >= 0; --i) end = (end << 8) | memory[28 + i];
+  return end > 0 && end <= allocated ? size_t(end) : allocated;
+}
+
+// Writes `size` bytes to a new file at `path` with POSIX calls, so that a failure carries the
+// system's reason.
+void write_new_file(const std::string& path, const unsigned char* bytes, size_t size) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  SEMISAM_CHECK(fd >= 0, "cannot create ", path, ": ", std::strerror(errno));
+  int failure = 0;
+  for (size_t done = 0; done < size && failure == 0;) {
+    const ssize_t n = ::write(fd, bytes + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      failure = n < 0 ? errno : EIO;
+    else
+      done += size_t(n);
+  }
+  if (::close(fd) != 0 && failure == 0) failure = errno;
+  if (failure != 0) SEMISAM_FAIL("writing ", path, " failed: ", std::strerror(failure));
+}
+}  // namespace
+
+File& File::operator=(File&& other) noexcept {
+  if (this != &other) {
+    release();
+    path_ = std::move(other.path_);
+    handle_ = std::move(other.handle_);
+    in_memory_ = other.in_memory_;
+  }
+  return *this;
+}
+
+void File::release() noexcept {
+  // A created file that was never closed is dropped: it exists only in memory.
+  handle_.reset();
+}
+
 void File::close() {
   if (!handle_.valid()) return;
   flush();
+  if (in_memory_) {
+    void* handle = nullptr;
+    hsize_t allocated = 0;
+    check_status(H5Fget_vfd_handle(handle_.id(), H5P_DEFAULT, &handle), "finishing " + path_);
+    check_status(H5Fget_filesize(handle_.id(), &allocated), "finishing " + path_);
+    // The core driver's handle is the address of its buffer pointer.
+    const unsigned char* memory = *static_cast<unsigned char* const*>(handle);
+    SEMISAM_CHECK(memory != nullptr || allocated == 0, "finishing ", path_, ": no file image");
+    write_new_file(path_, memory, image_size(memory, size_t(allocated)));
+  }
   handle_.close(path_);
 }
 

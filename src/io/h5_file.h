@@ -103,20 +103,29 @@ class File {
   enum class Mode { ReadOnly, ReadWrite };
   // Fails with a message naming the path when it is missing or not an HDF5 file.
   static File open(const std::string& path, Mode mode = Mode::ReadOnly);
-  // Creates (or truncates) a file; object modification times are not recorded, so the same
-  // contents give the same bytes.
+  // Creates a file, built in memory until close() writes it to `path` (replacing what is there);
+  // object modification times are not recorded, so the same contents give the same bytes.
   static File create(const std::string& path);
+
+  ~File() { release(); }
+  File(File&&) noexcept = default;
+  File& operator=(File&& other) noexcept;
 
   const std::string& path() const { return path_; }
   Group root() const;
+  // Flushes HDF5's caches to the file (for a created file, to its memory image).
   void flush() const;
-  // Flushes and closes, reporting failures (a destructor cannot).
+  // Flushes and closes, reporting failures (a destructor cannot). A created file is built in
+  // memory and reaches the disk only here, in one write whose failure (a full disk) is reported
+  // with the system's reason; a created file that is never closed is never written.
   void close();
 
  private:
   File(std::string path, Handle handle) : path_(std::move(path)), handle_(std::move(handle)) {}
+  void release() noexcept;
   std::string path_;
   Handle handle_;
+  bool in_memory_ = false;  // made by create(): close() writes its image to path_
 };
 
 }  // namespace semisam::io::h5

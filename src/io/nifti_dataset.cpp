@@ -7,8 +7,10 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "io/case_name.h"
 #include "io/dataset.h"
 #include "io/nifti_geometry.h"
+#include "io/volume_limits.h"
 #include "tensor/error.h"
 
 namespace semisam::io {
@@ -61,6 +63,7 @@ std::map<std::string, std::string> images_in(const std::string& folder, const st
                   " of a multi-channel case; semisam segments single-channel scans (only "
                   "<case>_0000 is used)");
     const std::string name = channel == 0 ? stem.substr(0, stem.size() - 5) : stem;
+    check_case_name(name, path);
     SEMISAM_CHECK(images.emplace(name, path).second, "case '", name, "' has two images in ",
                   folder, ": ", images[name], " and ", path);
   }
@@ -165,6 +168,7 @@ NiftiImage read_nifti_scan(const std::string& path) {
   SEMISAM_CHECK(header.shape().size() == 3, path, ": a ", header.shape().size(),
                 "-D image of shape ", shape_str(header.shape()),
                 "; semisam segments 3-D single-channel scans");
+  check_volume_size(header.shape(), path + ": the image");
   NiftiImage image = read_nifti(path, NiftiVoxels::Float32);
   check_finite(image.voxels, path + ": the image");
   return image;

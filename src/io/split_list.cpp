@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "io/atomic_file.h"
+#include "io/case_name.h"
 #include "tensor/error.h"
 
 namespace semisam::io {
@@ -34,6 +35,7 @@ std::vector<std::string> parse_split_list(const std::string& text, const std::st
     std::string name = trim(line.substr(0, line.find(',')));
     SEMISAM_CHECK(!name.empty(), "split list ", source, ", line ", line_number,
                   ": no case name before the comma");
+    check_case_name(name, "split list " + source + ", line " + std::to_string(line_number));
     auto [it, inserted] = first_line.emplace(name, line_number);
     SEMISAM_CHECK(inserted, "split list ", source, " names case '", name, "' twice (lines ",
                   it->second, " and ", line_number, ")");

@@ -2,7 +2,7 @@
 # The `semisam` program's promises about flags and exit statuses (README): flag errors exit 2,
 # listed flags exist and work, `extract` refuses random weights unless asked, `--resume` with
 # nothing to resume fails, and `demo` reruns with other settings or another volume size.
-# Usage: cli_flags_test.sh path/to/semisam path/to/png_colours path/to/checkpoint_equal
+# Usage: cli_flags_test.sh path/to/semisam path/to/png_colours path/to/checkpoint_weights_equal
 set -u
 semisam="$1"
 png_colours="$2"

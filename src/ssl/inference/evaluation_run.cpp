@@ -83,7 +83,11 @@ EvaluationOutcome run_evaluation(const EvaluationConfig& config, RunLog& log) {
            (long long)window.patch[2], (long long)config.stride_xy, (long long)config.stride_z,
            config.precision.c_str(), device.str().c_str());
   const PatchPredictor predictor = patch_predictor(model);
-  if (!config.save_pred.empty()) fs::create_directories(config.save_pred);
+  if (!config.save_pred.empty()) {
+    fs::create_directories(config.save_pred);
+    for (const std::string& path : io::remove_stale_temporaries(config.save_pred))
+      log.line("removed %s, left by a run that was killed while writing it", path.c_str());
+  }
 
   io::DatasetOptions data;
   data.image_key = config.image_key;

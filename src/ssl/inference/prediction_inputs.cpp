@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 
+#include "io/case_name.h"
 #include "io/nifti_dataset.h"
 #include "tensor/error.h"
 
@@ -49,12 +50,15 @@ std::vector<PredictionInput> find_prediction_inputs(const std::string& input) {
       SEMISAM_CHECK(is_image(path.string()), input, ":", line_number, ": '", line,
                     "' is not a NIfTI (.nii.gz, .nii) or HDF5 (.h5) image; a list holds one "
                     "image path per line");
+      io::check_case_name(io::case_name_of(path.string()),
+                          input + ":" + std::to_string(line_number));
       paths.push_back(path.string());
     }
     SEMISAM_CHECK(!paths.empty(), "--input ", input, ": the list names no image");
   }
   std::map<std::string, std::string> by_name;
   for (const std::string& path : paths) {
+    io::check_case_name(io::case_name_of(path), path);
     auto [it, fresh] = by_name.emplace(io::case_name_of(path), path);
     SEMISAM_CHECK(fresh, "case '", it->first, "' has two inputs: ", it->second, " and ", path);
   }

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "io/atomic_file.h"
 #include "io/dataset.h"
 #include "io/intensity.h"
 #include "io/nifti_dataset.h"
@@ -72,6 +73,8 @@ PredictionOutcome run_prediction(const PredictionConfig& config, RunLog& log) {
       window_for(model, config.patch_size, config.stride_xy, config.stride_z, device);
   const PatchPredictor predictor = patch_predictor(model);
   fs::create_directories(config.output);
+  for (const std::string& path : io::remove_stale_temporaries(config.output))
+    log.line("removed %s, left by a run that was killed while writing it", path.c_str());
   log.line(
       "predicting %zu of %zu cases (shard %lld/%lld) from %s with %s (%s, %lld classes), "
       "patch %lldx%lldx%lld, stride %lld/%lld, intensities %s, %s on %s",

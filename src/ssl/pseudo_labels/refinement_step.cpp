@@ -1,6 +1,7 @@
 // Pseudo-labels from the trained model, uncertainty, and KNN refinement between rounds.
 #include "ssl/pseudo_labels/refinement_step.h"
 
+#include "io/fault_injection.h"
 #include "ssl/pseudo_labels/knn_refine.h"
 #include "ssl/run/round_trainer.h"
 
@@ -26,6 +27,7 @@ std::vector<Tensor> refined_pseudo_labels(const TrainConfig& config, const Train
                      result.label});
     log.line("pseudo-label %zu/%zu %s: mean entropy %.5f", i + 1, set.unlabelled.size(),
              set.unlabelled[i].name.c_str(), uncertainty);
+    io::fault_point("refinement");
   }
   RefineOptions options;
   options.k = config.knn_k;

@@ -1,6 +1,8 @@
 // The append-only JSON Lines progress record and its truncation on resume.
 #include "ssl/run/progress_record.h"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -14,7 +16,8 @@ std::FILE* open_for_append(const std::string& path) {
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
   std::FILE* file = std::fopen(path.c_str(), "a");
-  SEMISAM_CHECK(file != nullptr, "cannot open the progress record ", path, " for appending");
+  SEMISAM_CHECK(file != nullptr, "cannot open the progress record ", path,
+                " for appending: ", std::strerror(errno));
   return file;
 }
 
@@ -39,7 +42,8 @@ void ProgressRecord::append(const nlohmann::json& row) {
   // One fwrite of the whole line, then a flush: a crash leaves at most one partial last line.
   const std::string line = row.dump() + "\n";
   const size_t written = std::fwrite(line.data(), 1, line.size(), file_);
-  SEMISAM_CHECK(written == line.size() && std::fflush(file_) == 0, "cannot append to ", path_);
+  SEMISAM_CHECK(written == line.size() && std::fflush(file_) == 0, "cannot append to ", path_,
+                ": ", std::strerror(errno));
 }
 
 void ProgressRecord::clear() {

@@ -8,6 +8,7 @@
 
 #include "eval/class_metrics.h"
 #include "io/checkpoint.h"
+#include "io/fault_injection.h"
 #include "kernels/conv3d.h"
 #include "kernels/copy.h"
 #include "ssl/run/interrupt.h"
@@ -143,6 +144,7 @@ ValidationScore validation_score(Backbone& backbone, const TrainingSet& set,
     SlidingWindowResult result = sliding_window_predict(c.image, predictor, window);
     const std::vector<double> dice = eval::class_dice(
         result.label, c.label, int(config.num_classes), eval::EmptyMaskPolicy::Validation);
+    io::fault_point("validation");
     for (size_t k = 0; k < dice.size(); ++k) {
       score.class_dice[k] += dice[k];
       sum += dice[k];
@@ -198,6 +200,7 @@ RoundResult run_round(const RoundContext& ctx, int64_t round, const TrainingSet&
     Batch batch = assemble_batch(set, schedule, config, augment_seed, i, ctx.device);
     StepReport report = backbone.step(batch.images, batch.labels, i);
     if (iteration_budget > 0) --iteration_budget;
+    io::fault_point("iteration");
     const int64_t done = i + 1;
     // Rows on a fixed schedule (the round's first and last iterations, every log_interval), so a
     // resumed run records exactly the rows of an uninterrupted one; the person watching also

@@ -1,7 +1,9 @@
 // RunLog: stdout plus an append-only log file.
 #include "ssl/run/run_log.h"
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdarg>
 #include <filesystem>
 #include <vector>
@@ -22,7 +24,8 @@ RunLog::RunLog(const std::string& path, bool echo) : echo_(echo), start_(now_sec
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
   file_ = std::fopen(path.c_str(), "a");
-  SEMISAM_CHECK(file_ != nullptr, "cannot open the log file ", path, " for appending");
+  SEMISAM_CHECK(file_ != nullptr, "cannot open the log file ", path,
+                " for appending: ", std::strerror(errno));
 }
 
 RunLog::~RunLog() {

@@ -10,6 +10,7 @@
 
 #include "io/atomic_file.h"
 #include "io/checkpoint.h"
+#include "io/dataset.h"
 #include "io/split_list.h"
 #include "kernels/conv3d.h"
 #include "kernels/precision.h"
@@ -181,10 +182,16 @@ TrainingOutcome run_training(const TrainConfig& config, const std::string& comma
   SEMISAM_CHECK(has_state || !config.resume, "--resume: nothing to resume: ", latest,
                 " does not exist (looked in the experiment folder ", dir, " that --model_root, "
                 "--exp, --backbone and --labeled_num name); leave out --resume to start a run");
-  // The split lists are checked before anything is created, so a wrong --root_path leaves no
-  // empty experiment folder behind.
-  for (const char* list : {"train.txt", "val.txt"})
-    io::read_split_list(io::split_list_path(config.root_path, list));
+  // The split lists and the files they name are checked before anything is created, so a wrong
+  // --root_path or a missing case leaves no experiment folder or log behind.
+  for (const char* list : {"train.txt", "val.txt"}) {
+    const std::string list_path = io::split_list_path(config.root_path, list);
+    for (const std::string& name : io::read_split_list(list_path)) {
+      const std::string path = io::case_path(config.root_path, name);
+      SEMISAM_CHECK(std::filesystem::is_regular_file(path), "case '", name, "' listed in ",
+                    list_path, ": file not found: ", path);
+    }
+  }
   const Device device = parse_device(config.device);
   SEMISAM_CHECK(device.type == DeviceType::CPU || device.index < cuda_device_count(), "--device ",
                 config.device, ": this machine has ", cuda_device_count(), " usable CUDA "
@@ -202,7 +209,12 @@ TrainingOutcome run_training(const TrainConfig& config, const std::string& comma
     check_same_run(state, config, latest);
   }
   std::filesystem::create_directories(state_dir(dir));
+  // Temporaries of a run killed while writing (latest.h5.tmp-<pid> can be tens of MB).
+  std::vector<std::string> stale = io::remove_stale_temporaries(dir);
+  for (const std::string& path : io::remove_stale_temporaries(state_dir(dir))) stale.push_back(path);
   RunLog log(dir + "/log.txt");
+  for (const std::string& path : stale)
+    log.line("removed %s, left by a run that was killed while writing it", path.c_str());
   ProgressRecord record(progress_path(dir));
   write_config_json(dir, config, command_line);
   const auto write_report = [&] { write_run_report(dir); };
