@@ -2,7 +2,8 @@
 # Installs what the build needs on a fresh Debian/Ubuntu machine: compiler, CMake, HDF5, zlib,
 # oneDNN and OpenBLAS in its OpenMP build (the CPU backend's convolution and GEMM, sharing one
 # thread pool), nlohmann-json (run records),
-# GoogleTest, CLI11. Safe to run any number of times; installs only what is missing. On a machine
+# GoogleTest, CLI11; and clang with libFuzzer and LLVM's OpenMP for the fuzz harnesses
+# (scripts/fuzz.sh). Safe to run any number of times; installs only what is missing. On a machine
 # without a package registry (the GPU machine) it installs nothing and the build falls back to the
 # sources found there (GoogleTest in /usr/src, CLI11 unpacked into .deps/ by scripts/fetch-deps.sh).
 set -euo pipefail
@@ -10,7 +11,7 @@ set -euo pipefail
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 for pkg in build-essential cmake libhdf5-dev zlib1g-dev libgtest-dev libcli11-dev libdnnl-dev \
-    libopenblas-openmp-dev nlohmann-json3-dev; do
+    libopenblas-openmp-dev nlohmann-json3-dev clang libclang-rt-dev libomp-dev; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 

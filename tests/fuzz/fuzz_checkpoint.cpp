@@ -1,0 +1,19 @@
+// The HDF5 checkpoint reader (format, version, groups, tensors and their checksums, random
+// streams), fed through a file.
+#include <cstddef>
+#include <cstdint>
+
+#include "fuzz_input_file.h"
+#include "h5_open_objects.h"
+#include "io/checkpoint.h"
+#include "tensor/error.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string path = semisam::fuzz::write_input("checkpoint.h5", data, size);
+  try {
+    semisam::io::read_checkpoint(path, true);
+  } catch (const semisam::Error&) {
+  }
+  semisam::fuzz::abort_if_hdf5_objects_open();
+  return 0;
+}
