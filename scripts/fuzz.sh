@@ -9,7 +9,11 @@
 #                 reproduces on every run instead of flaking), about 10-20 s each on 2 busy cores,
 #                 capped at ${SEMISAM_FUZZ_BRIEF_SECONDS:-30} s
 #   --time S      every harness for S seconds (default 60 when --runs is not given)
-#   --runs N      every harness for at most N executions (the long runs of docs/reliability.md)
+#   --runs N      every harness for at most N executions
+#   --keep-going  long runs (docs/reliability.md): libFuzzer's fork mode with one worker, which
+#                 records a finding and goes on fuzzing instead of stopping at the first one
+#                 (it honours --time, not --runs)
+#   --logs DIR    keep every harness's log in DIR
 #   --available   exit 0 when clang with libFuzzer is usable here, 1 otherwise (builds nothing)
 # Findings (crash, leak, out-of-memory, timeout) are kept in build-fuzz/artifacts/ and make the
 # script exit non-zero. Per harness it prints executions, executions per second and the result.
@@ -38,6 +42,8 @@ libfuzzer_works() {
 time_limit=""
 runs_limit=""
 brief=0
+keep_going=0
+logs=""
 harnesses=()
 jobs="$(nproc 2>/dev/null || echo 2)"
 while [ $# -gt 0 ]; do
@@ -45,6 +51,8 @@ while [ $# -gt 0 ]; do
     --brief) brief=1 ;;
     --time) time_limit="$2"; shift ;;
     --runs) runs_limit="$2"; shift ;;
+    --keep-going) keep_going=1 ;;
+    --logs) logs="$(mkdir -p "$2" && cd "$2" && pwd)"; shift ;;
     --jobs) jobs="$2"; shift ;;
     --available) libfuzzer_works; exit $? ;;
     -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
@@ -99,6 +107,7 @@ for h in "${harnesses[@]}"; do
     limit=()
     [ -z "$time_limit" ] || limit+=(-max_total_time="$time_limit")
     [ -z "$runs_limit" ] || limit+=(-runs="$runs_limit")
+    [ $keep_going -eq 0 ] || limit+=(-fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1)
   fi
   TMPDIR="$work/tmp-$h" ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1:suppressions=$root/tests/fuzz/asan.supp" \
     LSAN_OPTIONS="suppressions=$root/tests/fuzz/lsan.supp:print_suppressions=0" \
@@ -108,6 +117,17 @@ for h in "${harnesses[@]}"; do
     -artifact_prefix="$artifacts/$h-" >"$log" 2>&1 || rc=$?
   execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
   speed="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)"
+  findings=0
+  if [ $keep_going -eq 1 ]; then
+    # Fork mode's progress lines: "#N: cov: .. exec/s S oom/timeout/crash: a/b/c time: .."
+    last="$(grep -E '^#[0-9]+: cov' "$log" | tail -1 || true)"
+    execs="$(sed -E 's/^#([0-9]+):.*/\1/' <<<"$last")"
+    speed="$(sed -E 's/.*exec\/s ([0-9]+).*/\1/' <<<"$last")"
+    findings="$(sed -E 's/.*oom\/timeout\/crash: ([0-9]+)\/([0-9]+)\/([0-9]+).*/\1+\2+\3/' <<<"$last")"
+    findings=$((${findings:-0}))
+    if [ "$findings" -gt 0 ]; then rc=1; fi
+  fi
+  [ -z "$logs" ] || cp "$log" "$logs/$h.log"
   if [ $rc -eq 0 ]; then
     result="ok"
   else
