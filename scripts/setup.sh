@@ -3,7 +3,8 @@
 # oneDNN and OpenBLAS in its OpenMP build (the CPU backend's convolution and GEMM, sharing one
 # thread pool), nlohmann-json (run records), libpng (the report's slice previews),
 # GoogleTest, CLI11. With --test (scripts/test.sh) also what only the tests use: Chromium, which
-# renders report.html headless. Safe to run any number of times; installs only what is missing. On a machine
+# renders report.html headless, and clang with libFuzzer and LLVM's OpenMP for the fuzz harnesses
+# (scripts/fuzz.sh). Safe to run any number of times; installs only what is missing. On a machine
 # without a package registry (the GPU machine) it installs nothing and the build falls back to the
 # sources found there (GoogleTest in /usr/src, CLI11 unpacked into .deps/ by scripts/fetch-deps.sh).
 set -euo pipefail
@@ -12,7 +13,7 @@ need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 packages=(build-essential cmake libhdf5-dev zlib1g-dev libgtest-dev libcli11-dev libdnnl-dev
   libopenblas-openmp-dev nlohmann-json3-dev libpng-dev)
-if [ "${1:-}" = "--test" ]; then packages+=(chromium); fi
+if [ "${1:-}" = "--test" ]; then packages+=(chromium clang libclang-rt-dev libomp-dev); fi
 for pkg in "${packages[@]}"; do
   have_pkg "$pkg" || need+=("$pkg")
 done

@@ -68,6 +68,9 @@ Checkpoint read_checkpoint(const std::string& path, bool with_tensors = true);
 // lists every missing, unexpected and wrongly shaped tensor (expected vs actual).
 void check_tensor_shapes(const TensorList& tensors, const std::map<std::string, Shape>& expected,
                          const std::string& context);
+// The same check on names and shapes alone, before any tensor is read (PthArchive::shapes).
+void check_tensor_shapes(const std::vector<std::pair<std::string, Shape>>& shapes,
+                         const std::map<std::string, Shape>& expected, const std::string& context);
 
 // Throws unless the checkpoint was written for `architecture`.
 void check_architecture(const Checkpoint& checkpoint, const std::string& architecture,

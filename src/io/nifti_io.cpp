@@ -141,7 +141,10 @@ double load_value(const uint8_t* raw, int64_t file_index, bool swap) {
 template <typename Src>
 void convert_read(const uint8_t* raw, bool swap, const NiftiHeader& h, NiftiVoxels as,
                   const Tensor& out, const std::string& path) {
-  const auto [slope, inter] = h.scaling();
+  // Plain copies, not a structured binding: C++17 does not let a lambda capture a binding
+  // (g++ accepts it as an extension, clang 14 rejects it).
+  const auto scaling = h.scaling();
+  const double slope = scaling.first, inter = scaling.second;
   const bool scaled = !(slope == 1.0 && inter == 0.0);
   const Shape& shape = out.shape();
   if (as == NiftiVoxels::Float32) {

@@ -4,8 +4,10 @@
 
 #include <cstring>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
+#include "io/pickle_cycles.h"
 #include "io/pickle_globals.h"
 #include "tensor/error.h"
 
@@ -58,6 +60,14 @@ class Machine {
   Machine(const uint8_t* data, size_t size, const std::string& source,
           const PersistentLoader& loader, const PickleOptions& options)
       : data_(data), size_(size), source_(source), loader_(loader), options_(options) {}
+  Machine(const Machine&) = delete;
+  Machine& operator=(const Machine&) = delete;
+  // A stream that failed (or built a cycle) may leave values referring to each other in a cycle;
+  // they are taken apart here so that nothing outlives the machine.
+  ~Machine() {
+    if (!succeeded_)
+      for (const PickleValuePtr& v : mutated_) drop_references(*v);
+  }
 
   PickleValuePtr run();
 
@@ -126,16 +136,23 @@ class Machine {
     v->items = std::move(items);
     return v;
   }
+  // Every reference cycle runs through a value changed after it was made (a value only refers
+  // to older ones when made), so those values are the roots of the cycle search.
+  void note_mutated(const PickleValuePtr& target) {
+    if (mutated_set_.insert(target.get()).second) mutated_.push_back(target);
+  }
   void set_items(const PickleValuePtr& target, std::vector<PickleValuePtr>& kv) {
     SEMISAM_CHECK(kv.size() % 2 == 0, where(), ": odd number of items for a dict");
     SEMISAM_CHECK(target->is(PickleKind::Dict) || target->is(PickleKind::Opaque), where(),
                   ": SETITEM(S) on ", describe(*target));
+    note_mutated(target);
     for (size_t i = 0; i < kv.size(); i += 2) target->dict.set(kv[i], kv[i + 1]);
   }
   void append_items(const PickleValuePtr& target, std::vector<PickleValuePtr>& items) {
     SEMISAM_CHECK(target->is(PickleKind::List) || target->is(PickleKind::Set) ||
                       target->is(PickleKind::Opaque),
                   where(), ": APPEND(S)/ADDITEMS on ", describe(*target));
+    note_mutated(target);
     for (auto& v : items) target->items.push_back(std::move(v));
   }
   PickleValuePtr long_from_bytes(const uint8_t* p, uint64_t n);
@@ -156,6 +173,10 @@ class Machine {
   std::vector<size_t> marks_;
   std::unordered_map<uint64_t, PickleValuePtr> memo_;
   PickleValuePtr result_;
+  // Held (not weak) so that an address in mutated_set_ is never reused by another value.
+  std::vector<PickleValuePtr> mutated_;
+  std::unordered_set<const PickleValue*> mutated_set_;
+  bool succeeded_ = false;
 };
 
 // Two's-complement little-endian integers of any width; those that do not fit in 64 bits become
@@ -358,6 +379,7 @@ bool Machine::step() {
     case 'b': {
       auto state = pop();
       auto object = pop();
+      note_mutated(object);  // an opaque object keeps the state
       push(build_object(object, state, where()));
       break;
     }
@@ -382,6 +404,12 @@ PickleValuePtr Machine::run() {
     SEMISAM_CHECK(pos_ < size_, source_, ": pickle stream ends without STOP (truncated?)");
   }
   SEMISAM_CHECK(result_ != nullptr, source_, ": STOP with an empty stack");
+  std::vector<const PickleValue*> roots;
+  for (const PickleValuePtr& v : mutated_) roots.push_back(v.get());
+  SEMISAM_CHECK(!has_reference_cycle(roots), source_,
+                ": a container contains itself (directly or through others); such "
+                "self-referencing values are refused");
+  succeeded_ = true;
   return result_;
 }
 

@@ -159,13 +159,14 @@ PickleValuePtr PthArchive::at(const std::vector<std::string>& key_path) const {
   return node;
 }
 
-TensorMap PthArchive::tensors(const std::vector<std::string>& key_path, const std::string& prefix,
-                              bool skip_non_tensors) const {
+std::vector<std::pair<std::string, const TensorRef*>> PthArchive::tensor_refs(
+    const std::vector<std::string>& key_path, const std::string& prefix,
+    bool skip_non_tensors) const {
   PickleValuePtr dict = at(key_path);
   SEMISAM_CHECK(dict->is(PickleKind::Dict), path(), ": the value at ",
                 join_path(key_path, key_path.size()), " is ", describe(*dict),
                 ", not a dict of tensors");
-  TensorMap out;
+  std::vector<std::pair<std::string, const TensorRef*>> out;
   size_t matched = 0;
   for (const auto& kv : dict->dict.items()) {
     if (!kv.first->is(PickleKind::String)) continue;
@@ -184,11 +185,28 @@ TensorMap PthArchive::tensors(const std::vector<std::string>& key_path, const st
                     ", not a tensor");
       continue;
     }
-    out.insert(name.substr(prefix.size()), tensor(*kv.second->tensor));
+    // The tree (root_) owns the reference for the archive's lifetime.
+    out.emplace_back(name, kv.second->tensor.get());
   }
   SEMISAM_CHECK(matched > 0 || prefix.empty(), path(), ": no key of ",
                 join_path(key_path, key_path.size()), " starts with '", prefix, "' (keys: ",
                 list_keys(dict->dict), ")");
+  return out;
+}
+
+TensorMap PthArchive::tensors(const std::vector<std::string>& key_path, const std::string& prefix,
+                              bool skip_non_tensors) const {
+  TensorMap out;
+  for (const auto& [name, ref] : tensor_refs(key_path, prefix, skip_non_tensors))
+    out.insert(name.substr(prefix.size()), tensor(*ref, name));
+  return out;
+}
+
+std::vector<std::pair<std::string, Shape>> PthArchive::shapes(
+    const std::vector<std::string>& key_path, const std::string& prefix) const {
+  std::vector<std::pair<std::string, Shape>> out;
+  for (const auto& [name, ref] : tensor_refs(key_path, prefix, true))
+    out.emplace_back(name.substr(prefix.size()), Shape(ref->size.begin(), ref->size.end()));
   return out;
 }
 

@@ -24,6 +24,11 @@ struct PthOptions {
   bool verify_crc = true;
 };
 
+// How many elements a tensor view may have per element of its storage (small storages count as
+// kSmallStorageElements): broadcast views in real checkpoints stay well within it.
+constexpr int64_t kMaxViewExpansion = 16;
+constexpr int64_t kSmallStorageElements = int64_t(1) << 16;
+
 class PthArchive {
  public:
   explicit PthArchive(const std::string& path, const PthOptions& options = {});
@@ -40,8 +45,15 @@ class PthArchive {
 
   // A tensor of the tree as a CPU tensor of its original dtype (bool as uint8) and contiguous
   // layout. Each storage is read from the archive once; a tensor that covers its storage in order
-  // shares that memory, any other layout is copied out.
-  Tensor tensor(const TensorRef& ref) const;
+  // shares that memory, any other layout is copied out. A view may not expand its storage beyond
+  // kMaxViewExpansion times (stride 0 lets a few bytes of file name terabytes); `name` is the
+  // key the error message names.
+  Tensor tensor(const TensorRef& ref, const std::string& name = "") const;
+
+  // Names (prefix removed) and shapes of the tensors tensors() would return, in file order,
+  // without reading any storage: a caller compares them with what it expects first.
+  std::vector<std::pair<std::string, Shape>> shapes(const std::vector<std::string>& key_path,
+                                                    const std::string& prefix = "") const;
 
   // The tensors of the dict at key_path whose names start with prefix, with the prefix removed, in
   // file order. Plain non-tensor entries (numbers, strings, None) with a matching name are skipped
@@ -54,6 +66,10 @@ class PthArchive {
 
  private:
   PickleValuePtr load_persistent(const PickleValuePtr& pid) const;
+  // The tensor entries of the dict at key_path whose names start with prefix (see tensors()).
+  std::vector<std::pair<std::string, const TensorRef*>> tensor_refs(
+      const std::vector<std::string>& key_path, const std::string& prefix,
+      bool skip_non_tensors) const;
   Tensor storage_tensor(const StorageRef& storage) const;
 
   ZipReader zip_;

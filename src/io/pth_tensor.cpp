@@ -79,8 +79,17 @@ Tensor PthArchive::storage_tensor(const StorageRef& storage) const {
   return t;
 }
 
-Tensor PthArchive::tensor(const TensorRef& ref) const {
-  SEMISAM_CHECK(ref.storage != nullptr, path(), ": tensor without a storage");
+Tensor PthArchive::tensor(const TensorRef& ref, const std::string& name) const {
+  const std::string what = name.empty() ? "a tensor" : "tensor '" + name + "'";
+  SEMISAM_CHECK(ref.storage != nullptr, path(), ": ", what, " without a storage");
+  // Checked before anything is read or allocated: the pickle only bounded the view to lie
+  // inside its storage, and stride 0 repeats elements without limit.
+  const int64_t numel = shape_numel(ref.size);
+  const int64_t base = std::max(ref.storage->numel, kSmallStorageElements);
+  SEMISAM_CHECK((numel + kMaxViewExpansion - 1) / kMaxViewExpansion <= base, path(), ": ", what,
+                " of size ", shape_str(ref.size), " (", numel, " elements) is a view of storage '",
+                ref.storage->key, "' with ", ref.storage->numel, " elements, which it would ",
+                "expand more than ", kMaxViewExpansion, " times; refused");
   Tensor storage = storage_tensor(*ref.storage);
   if (dense_in_order(ref.size, ref.stride))
     return storage.as_strided(ref.size, contiguous_strides(ref.size), ref.storage_offset);

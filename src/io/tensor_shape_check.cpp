@@ -21,16 +21,23 @@ void describe(std::string& message, const char* title, const std::vector<std::st
 
 void check_tensor_shapes(const TensorList& tensors, const std::map<std::string, Shape>& expected,
                          const std::string& context) {
+  std::vector<std::pair<std::string, Shape>> shapes;
+  for (const auto& [name, tensor] : tensors) shapes.emplace_back(name, tensor.shape());
+  check_tensor_shapes(shapes, expected, context);
+}
+
+void check_tensor_shapes(const std::vector<std::pair<std::string, Shape>>& shapes,
+                         const std::map<std::string, Shape>& expected, const std::string& context) {
   std::vector<std::string> missing, extra, wrong;
   std::set<std::string> present;
-  for (const auto& [name, tensor] : tensors) {
+  for (const auto& [name, shape] : shapes) {
     present.insert(name);
     auto found = expected.find(name);
     if (found == expected.end()) {
-      extra.push_back("'" + name + "' " + shape_str(tensor.shape()));
-    } else if (found->second != tensor.shape()) {
+      extra.push_back("'" + name + "' " + shape_str(shape));
+    } else if (found->second != shape) {
       wrong.push_back("'" + name + "' expected " + shape_str(found->second) + ", found " +
-                      shape_str(tensor.shape()));
+                      shape_str(shape));
     }
   }
   for (const auto& [name, shape] : expected)

@@ -39,8 +39,15 @@ Storage::Storage(size_t nbytes, Device device) : nbytes_(nbytes), device_(device
 Storage::~Storage() { free_bytes(device_, data_, nbytes_); }
 
 Tensor Tensor::empty(const Shape& shape, DType dtype, Device device) {
-  for (int64_t s : shape)
+  // Sizes come from files too (an HDF5 dataset's declared shape): the byte count, and the
+  // strides (which treat a size 0 as 1), must be representable before anything is computed.
+  int64_t bytes = int64_t(dtype_size(dtype));
+  for (int64_t s : shape) {
     SEMISAM_CHECK(s >= 0, "Tensor::empty: negative size in shape ", shape_str(shape));
+    SEMISAM_CHECK(!__builtin_mul_overflow(bytes, std::max<int64_t>(s, 1), &bytes),
+                  "Tensor::empty: shape ", shape_str(shape), " of ", dtype_name(dtype),
+                  " needs more than 2^63 bytes");
+  }
   Tensor t;
   t.shape_ = shape;
   t.strides_ = contiguous_strides(shape);

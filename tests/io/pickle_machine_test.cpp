@@ -1,5 +1,6 @@
 // Restricted unpickler tests on hand-assembled opcode streams: values, memo, the allow-list,
 // tensor bounds, and hostile input (underflow, bad memo, huge lengths, truncation, mutation).
+#include <memory>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -212,6 +213,69 @@ TEST(PickleMachine, DeepNestingIsFreedWithoutRecursion) {
   }
   EXPECT_EQ(levels, depth);
   v.reset();  // must not overflow the stack
+}
+
+// A list made by the persistent loader, so that the test keeps a weak reference to a value the
+// pickle puts into a cycle: after the refusal it must be gone (a cycle would keep it alive).
+struct WatchedList {
+  std::weak_ptr<PickleValue> watched;
+  PersistentLoader loader() {
+    return [this](const PickleValuePtr&) {
+      PickleValuePtr list = PickleValue::make(PickleKind::List);
+      watched = list;
+      return list;
+    };
+  }
+};
+
+TEST(PickleMachine, SelfContainingListIsRefusedAndFreed) {
+  // The 9-byte stream \x80\x02]q\x00h\x00a. : a list appended to itself.
+  const std::string nine = std::string("\x80\x02]q\x00h\x00", 7) + "a.";  // not "\x00a."
+  std::string message =
+      error_of([&] { unpickle(Program().raw(nine).data(), 9, "test.pkl", nullptr); });
+  EXPECT_NE(message.find("contains itself"), std::string::npos) << message;
+  EXPECT_NE(message.find("test.pkl"), std::string::npos) << message;
+
+  WatchedList list;
+  Program p;
+  p.proto().op('N').op('Q').op('q').u8(0).op('h').u8(0).op('a').stop();
+  message = error_of([&] { run(p, {}, list.loader()); });
+  EXPECT_NE(message.find("contains itself"), std::string::npos) << message;
+  EXPECT_TRUE(list.watched.expired()) << "the self-containing list leaked";
+}
+
+TEST(PickleMachine, IndirectCyclesAreRefusedAndFreed) {
+  // list -> dict -> list, with the result itself acyclic (the cycle only sits in the memo).
+  WatchedList list;
+  Program p;
+  p.proto().op('N').op('Q').op('q').u8(0);  // L (memo 0)
+  p.op('}').op('q').u8(1);                  // D (memo 1)
+  p.str("back").op('h').u8(0).op('s');      // D["back"] = L
+  p.op('a');                                // L.append(D)
+  p.op('0').op('N').stop();                 // drop L, return None
+  std::string message = error_of([&] { run(p, {}, list.loader()); });
+  EXPECT_NE(message.find("contains itself"), std::string::npos) << message;
+  EXPECT_TRUE(list.watched.expired()) << "the list in a cycle leaked";
+
+  // A tuple inside the list that holds the list: list -> tuple -> list.
+  WatchedList list2;
+  Program q;
+  q.proto().op('N').op('Q').op('q').u8(0).op('h').u8(0).op(0x85).op('a').stop();
+  message = error_of([&] { run(q, {}, list2.loader()); });
+  EXPECT_NE(message.find("contains itself"), std::string::npos) << message;
+  EXPECT_TRUE(list2.watched.expired());
+}
+
+TEST(PickleMachine, SharedButAcyclicValuesAreAccepted) {
+  // One list referenced twice from another (a diamond, not a cycle) is what memo sharing gives.
+  WatchedList list;
+  Program p;
+  p.proto().op(']').op('N').op('Q').op('q').u8(0).op('a').op('h').u8(0).op('a').stop();
+  PickleValuePtr v = run(p, {}, list.loader());
+  ASSERT_EQ(v->items.size(), 2u);
+  EXPECT_EQ(v->items[0], v->items[1]);
+  v.reset();
+  EXPECT_TRUE(list.watched.expired());
 }
 
 TEST(PickleMachine, EveryByteMutationEitherParsesOrThrows) {

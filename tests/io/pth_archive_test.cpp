@@ -9,9 +9,11 @@
 #include <gtest/gtest.h>
 
 #include "common/error_text.h"
+#include "io/checkpoint.h"
 #include "io/pth_archive.h"
 #include "common/temp_dir.h"
 #include "tensor/error.h"
+#include "tensor/memory.h"
 
 namespace semisam::io {
 namespace {
@@ -198,6 +200,36 @@ TEST(PthArchive, NonAllowedGlobalsNeverRunAndAreNamed) {
   EXPECT_NE(message.find("posix.system"), std::string::npos) << message;
   PthArchive checkpoint(kPthDir + "checkpoint.pth");
   EXPECT_EQ(checkpoint.at({"args"})->text, "argparse.Namespace");
+}
+
+// Issue 15, defect 3: a 1.7 KB file whose one tensor is a stride-0 view of a single element with
+// shape (2^15, 2^14) once made the reader allocate and fill 2 GiB before any check.
+TEST(PthArchive, ExpandingViewIsComparedAndRefusedBeforeAnyAllocation) {
+  const std::string file = kPthDir + "expanded_view.pth";
+  PthArchive archive(file);
+  reset_peak_memory(Device::cpu());
+  const size_t before = memory_stats(Device::cpu()).current_bytes;
+
+  // Names and shapes come from the pickle alone, so a loader can compare them first.
+  const auto shapes = archive.shapes({"model_state_dict"}, "image_encoder.");
+  ASSERT_EQ(shapes.size(), 1u);
+  EXPECT_EQ(shapes[0].first, "pos_embed");
+  EXPECT_EQ(shapes[0].second, (Shape{32768, 16384}));
+  EXPECT_ERROR_MENTIONS(check_tensor_shapes(shapes, {{"pos_embed", {1, 8, 8, 8, 4}}}, file), file,
+                        "'pos_embed' expected [1, 8, 8, 8, 4], found [32768, 16384]");
+
+  // Materialising it anyway is refused, naming the file and the key.
+  EXPECT_ERROR_MENTIONS(archive.tensors({"model_state_dict"}, "image_encoder."), file,
+                        "'image_encoder.pos_embed'", "[32768, 16384]", "expand more than 16");
+  EXPECT_LT(memory_stats(Device::cpu()).peak_bytes, before + (size_t(1) << 20));
+}
+
+TEST(PthArchive, ModestBroadcastViewsStillLoad) {
+  // tensors.pth's "expanded" entry is a (2, 3) stride-0 view of three elements.
+  PthArchive archive(kPthDir + "tensors.pth");
+  TensorMap t = archive.tensors({});
+  ASSERT_TRUE(t.contains("expanded"));
+  EXPECT_EQ(t.at("expanded").shape(), (Shape{2, 3}));
 }
 
 TEST(PthArchive, ForeignFilesAreRefusedClearly) {

@@ -4,10 +4,12 @@
 
 #include <cstdio>
 
+#include "common/error_text.h"
 #include "common/temp_dir.h"
 #include "common/test_util.h"
 #include "io/h5_file.h"
 #include "kernels/copy.h"
+#include "tensor/memory.h"
 #include "ssl/pseudo_labels/features.h"
 
 namespace semisam {
@@ -93,6 +95,23 @@ TEST(SamFeatures, MissingCheckpointIsAnError) {
   Generator gen(1);
   models::SamImageEncoder enc(models::sam_tiny_options(), gen);
   EXPECT_THROW(ssl::load_sam_checkpoint(enc, sam_fixture("missing.pth")), Error);
+}
+
+// Issue 15, defect 3: `convert` read a 1.7 KB .pth whose stride-0 tensor expands to 2 GiB
+// before comparing names and shapes with the encoder. Now the comparison comes first and names
+// the key; nothing is allocated for the tensor.
+TEST(SamFeatures, CheckpointNamesAndShapesAreComparedBeforeAnyTensorIsRead) {
+  Generator gen(1);
+  models::SamImageEncoder enc(models::sam_tiny_options(), gen);
+  const std::string path = std::string(SEMISAM_TEST_DATA_DIR) + "/pth/expanded_view.pth";
+  reset_peak_memory(Device::cpu());
+  const size_t before = memory_stats(Device::cpu()).current_bytes;
+  std::string message = test::error_of([&] { ssl::load_sam_checkpoint(enc, path); });
+  EXPECT_NE(message.find(path), std::string::npos) << message;
+  EXPECT_NE(message.find("do not match the model"), std::string::npos) << message;
+  EXPECT_NE(message.find("'pos_embed' expected"), std::string::npos) << message;
+  EXPECT_NE(message.find("found [32768, 16384]"), std::string::npos) << message;
+  EXPECT_LT(memory_stats(Device::cpu()).peak_bytes, before + (size_t(1) << 20));
 }
 
 }  // namespace

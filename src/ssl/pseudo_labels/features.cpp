@@ -108,9 +108,17 @@ void load_sam_checkpoint(models::SamImageEncoder& encoder, const std::string& pa
   SEMISAM_CHECK(std::ifstream(path).good(), "SAM checkpoint not found: ", path);
   if (is_hdf5_file(path)) return load_converted_encoder(encoder, path);
   const std::string& pth_path = path;
-  io::TensorMap weights = io::load_pth_tensors(pth_path, "model_state_dict", "image_encoder.");
-  SEMISAM_CHECK(!weights.empty(), pth_path, ": no tensor under model_state_dict with the prefix ",
+  const std::vector<std::string> state_dict = {"model_state_dict"};
+  const std::string prefix = "image_encoder.";
+  io::PthArchive archive(pth_path);
+  // Names and shapes first: nothing is read or allocated for a checkpoint that does not fit.
+  const auto shapes = archive.shapes(state_dict, prefix);
+  SEMISAM_CHECK(!shapes.empty(), pth_path, ": no tensor under model_state_dict with the prefix ",
                 "'image_encoder.' (is this a SAM-Med3D checkpoint?)");
+  std::map<std::string, Shape> expected;
+  for (const auto& [name, var] : encoder.named_parameters()) expected[name] = var.shape();
+  io::check_tensor_shapes(shapes, expected, pth_path + " (image_encoder.*)");
+  io::TensorMap weights = archive.tensors(state_dict, prefix);
   try {
     encoder.load_parameters(
         std::vector<std::pair<std::string, Tensor>>(weights.begin(), weights.end()));
