@@ -22,7 +22,8 @@
 #   GPU_CHECK_BUDGET     seconds for the whole run (default 540: the device tool stops a command at
 #                        600 s; the summary and the archive need a few). Each phase's limit is cut
 #                        to what is left, and phases that no longer fit are listed as not run.
-#   BUILD_TIMEOUT        the build phase's own limit (default 330 s).
+#   BUILD_TIMEOUT        the build phase's own limit (default 330 s); CTEST_TIMEOUT the test
+#                        suite's (default 150 s; each test at most 120 s).
 #   CUDNN_ROOT           use this cuDNN (include/, lib/libcudnn.so.9); else the newer of the
 #                        system's and the PyTorch wheel's (python3 -c 'import nvidia.cudnn').
 #   BENCH=0              leave out the benchmarks. SANITIZER=0 leaves out compute-sanitizer.
@@ -152,7 +153,15 @@ else
   for inc in /usr/local/cuda/include /usr/include/x86_64-linux-gnu /usr/include; do
     v=$(cudnn_version "$inc") && { sys_ver=$v; sys_dir=$inc; break; }
   done
-  wheel=$(python3 -c 'import nvidia.cudnn as m; print(list(m.__path__)[0])' 2>/dev/null || true)
+  # The wheel: through whichever python has it (the GPU image's is /opt/torch/.venv), else a
+  # plain look into that venv.
+  wheel=""
+  for py in python3 /opt/torch/.venv/bin/python3; do
+    wheel=$("$py" -c 'import nvidia.cudnn as m; print(list(m.__path__)[0])' 2>/dev/null) && [ -n "$wheel" ] && break
+  done
+  if [ -z "$wheel" ]; then
+    for d in /opt/torch/.venv/lib/python3*/site-packages/nvidia/cudnn; do [ -d "$d" ] && wheel=$d; done
+  fi
   wheel_ver=0
   if [ -n "$wheel" ] && [ -f "$wheel/lib/libcudnn.so.9" ]; then
     wheel_ver=$(cudnn_version "$wheel/include") || wheel_ver=0
@@ -169,6 +178,12 @@ if [ -n "${CUDNN_ROOT:-}" ]; then
   # by name, so the loader must find the same folder, not an older system copy.
   export LD_LIBRARY_PATH="$CUDNN_ROOT/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 fi
+# cuDNN also dlopen()s the toolkit's libnvrtc for its runtime-compiled engines; a toolkit outside
+# the loader's cache is found through this.
+if nvcc_path=$(command -v nvcc) && [ -d "$(dirname "$(readlink -f "$nvcc_path")")/../lib64" ]; then
+  export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$(cd "$(dirname "$(readlink -f "$nvcc_path")")/../lib64" && pwd)"
+fi
+echo "LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}" >>"$log/machine.txt"
 echo "cuDNN chosen: $cudnn_reason" | tee "$log/cudnn.txt"
 
 # ---- configure and build ----
@@ -204,7 +219,7 @@ if [ -f "$build/CTestTestfile.cmake" ] || [ "$dry" = 1 ]; then
   # Test name -> executable, for the per-executable table (quick: reads the discovered lists).
   [ "$dry" = 1 ] || ctest --test-dir "$build" --show-only=json-v1 >"$log/tests.json" 2>/dev/null
   # Each test at most 120 s: one hang costs one test, not the call.
-  phase ctest 150 ctest --test-dir "$build" --output-on-failure --timeout 120 -j "$(nproc)"
+  phase ctest "${CTEST_TIMEOUT:-150}" ctest --test-dir "$build" --output-on-failure --timeout 120 -j "$(nproc)"
 else
   skip ctest "nothing was configured"
 fi
@@ -263,7 +278,8 @@ for f in "${PYTORCH_REFERENCE:-}" shared/reference/pytorch-h100-baseline.json \
 done
 {
   echo "---- gpu-check summary ($([ "$gpu" = 1 ] && echo GPU || echo 'REHEARSAL, no GPU'); $SECONDS s of $budget s) ----"
-  head -3 "$log/cudnn.txt"
+  head -1 "$log/cudnn.txt"
+  grep -hE '^(cuDNN: loaded|CUDA runtime)|libcudnn.so' "$log/info.log" 2>/dev/null
   if command -v python3 >/dev/null; then
     python3 tools/gpu_check_summary.py "$log" "${reference:-builtin}"
   else
