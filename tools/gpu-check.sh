@@ -66,6 +66,14 @@ pack() {
 }
 trap pack EXIT
 
+# child_cpu: sets child_cpu_s to the CPU seconds (user + system) of this shell's finished children
+# so far; a phase's share is what it needs on any number of cores (the budget in the header).
+# `times` runs here, not in a $(...) subshell, which would count only its own children.
+child_cpu() {
+  times >"$log/.times"  # second line: the children's user and system time, "XmY.YYYs XmY.YYYs"
+  child_cpu_s=$(awk 'NR == 2 { split($0, a, /[ms ]+/); print int(a[1] * 60 + a[2] + a[3] * 60 + a[4]) }' "$log/.times")
+}
+
 # phase NAME LIMIT COMMAND...: runs COMMAND with its output streaming into $log/NAME.log, stopped
 # after LIMIT seconds or when the budget runs out, whichever is sooner (timeout kills the whole
 # process group: ctest's children and nvcc's too). Records the phase in phases.tsv, archives the
@@ -75,12 +83,14 @@ phase() {
   shift 2
   local left=$((budget - SECONDS - reserve))
   if [ "$left" -lt 10 ]; then
-    printf '%s\tnot run\t0\t%s\n' "$name" "$limit" >>"$log/phases.tsv"
+    printf '%s\tnot run\t0\t%s\t0\n' "$name" "$limit" >>"$log/phases.tsv"
     echo "gpu-check: $name not run: the ${budget}-s budget is spent" | tee "$log/$name.log"
     return 125
   fi
   [ "$limit" -gt "$left" ] && limit=$left
-  local t0=$SECONDS rc
+  local t0=$SECONDS rc cpu0
+  child_cpu
+  cpu0=$child_cpu_s
   echo "== $name (limit ${limit} s, $((budget - SECONDS)) s of the budget left)"
   if [ "$dry" = 1 ]; then
     { printf 'dry run:'; printf ' %q' "$@"; echo; } >"$log/$name.log"
@@ -89,7 +99,9 @@ phase() {
     timeout -k 10 "$limit" "$@" >"$log/$name.log" 2>&1
     rc=$?
   fi
-  printf '%s\t%s\t%s\t%s\n' "$name" "$rc" "$((SECONDS - t0))" "$limit" >>"$log/phases.tsv"
+  child_cpu
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$rc" "$((SECONDS - t0))" "$limit" \
+    "$((child_cpu_s - cpu0))" >>"$log/phases.tsv"
   if [ "$rc" != 0 ]; then
     echo "   $name: exit $rc after $((SECONDS - t0)) s$([ "$rc" = 124 ] && echo ' (time limit)'); its last lines:"
     tail -15 "$log/$name.log" | sed 's/^/   | /'
@@ -102,7 +114,7 @@ phase() {
 
 # skip NAME REASON: a phase left out on purpose, listed as such.
 skip() {
-  printf '%s\tskipped\t0\t-\n' "$1" >>"$log/phases.tsv"
+  printf '%s\tskipped\t0\t-\t0\n' "$1" >>"$log/phases.tsv"
   echo "gpu-check: skipped: $2" >"$log/$1.log"
   echo "== $1 skipped: $2"
 }

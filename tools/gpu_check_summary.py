@@ -4,7 +4,7 @@
 Usage: gpu_check_summary.py LOG_DIR REFERENCE_JSON
 
 Reads, where present (any may be missing: a phase that never ran leaves nothing):
-  phases.tsv        name, exit status, seconds, limit of every phase (written by gpu-check.sh)
+  phases.tsv        name, exit status, seconds, limit, CPU seconds of every phase (gpu-check.sh)
   ctest.log         ctest's output; tests.json: `ctest --show-only=json-v1` (test -> executable)
   sanitizer-*.log   compute-sanitizer runs
   *.json            benchmark results (bench/*.cpp write them), compared with PyTorch's H100
@@ -181,7 +181,8 @@ def main(argv):
     phases = [line.split("\t") for line in (read(os.path.join(log_dir, "phases.tsv")) or "").splitlines() if line]
     if phases:
         out.append("Phases (exit status 124 = stopped at its time limit):")
-        out.append(table(["phase", "exit", "seconds", "limit s"], phases))
+        phases = [(p + ["", "", "", "", ""])[:5] for p in phases]
+        out.append(table(["phase", "exit", "seconds", "limit s", "CPU s"], phases))
 
     results = ctest_results(read(os.path.join(log_dir, "ctest.log")))
     owners = test_executables(load_json(os.path.join(log_dir, "tests.json")))

@@ -26,6 +26,7 @@ check "MT step against PyTorch (built-in figures)" grep -qE '^mt_step +tf32 +40.
 check "a failed precision" has "$tmp/summary.txt" "failed: cuDNN: CUDNN_STATUS_NOT_SUPPORTED"
 check "docs row" has "$tmp/summary.txt" "| tf32 | 40.00 | 3.50 | 2.96 | NVIDIA H200 · cuDNN 91900 · abc1234 |"
 check "phase not run listed" grep -qE '^bench-sam_encoder +not run' "$tmp/summary.txt"
+check "CPU seconds per phase" grep -qE "^build +0 +250 +330 +3400$" "$tmp/summary.txt"
 
 # 2. Dry runs: every phase in order, the archive in $OUT, the summary.
 mkdir -p "$tmp/out"
