@@ -19,9 +19,17 @@ import os
 import re
 import sys
 
-# A ctest result line, e.g. "  7/213 Test  #12: CudaVsCpu.EveryOpMatches/Float32 ....***Skipped   0.01 sec"
-RESULT = re.compile(r"^\s*\d+/\d+\s+Test\s+#\d+:\s+(\S+)\s+\.*\s*(\*\*\*)?"
-                    r"(Passed|Failed|Skipped|Timeout|Not Run|Exception)")
+# A ctest result line, e.g. "  7/213 Test  #12: Suite.Name ....***Skipped   0.01 sec". Names of
+# parameterised GoogleTest cases carry spaces: "Dtypes/CudaVsCpu.EveryOpMatches/float32  #
+# GetParam() = 1-byte object <00>" (gtest_discover_tests keeps the parameter's print-out).
+RESULT = re.compile(r"^\s*\d+/\d+\s+Test\s+#\d+:\s+(.+?)\s+\.*\s*(\*\*\*)?"
+                    r"(Passed|Failed|Skipped|Timeout|Not Run|Exception)\b")
+GETPARAM = re.compile(r"\s+#\s+GetParam\(\).*$")
+
+
+def short_name(name):
+    """The test's name without gtest's parameter print-out (as --gtest_filter takes it)."""
+    return GETPARAM.sub("", name).strip()
 
 # Which PyTorch figure each benchmark row is compared with (pytorch-h100-baseline.json, measured
 # on an H100 80GB). PyTorch's default allows TF32 in cuDNN, so its fp32 weights run ("seed") is
@@ -58,7 +66,7 @@ def ctest_results(log_text):
     for line in (log_text or "").splitlines():
         m = RESULT.match(line)
         if m:
-            results[m.group(1)] = m.group(3)
+            results[short_name(m.group(1))] = m.group(3)
     return results
 
 
@@ -71,7 +79,7 @@ def test_executables(tests_json):
         # Shell-script tests (cli.semisam, cli_flags): name the script, not the shell.
         if exe in ("bash", "sh") and len(cmd) > 1:
             exe = os.path.basename(cmd[1])
-        owners[t.get("name", "?")] = exe
+        owners[short_name(t.get("name", "?"))] = exe
     return owners
 
 

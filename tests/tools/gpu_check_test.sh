@@ -4,6 +4,9 @@
 # Usage: gpu_check_test.sh REPO_ROOT
 set -uo pipefail
 root=${1:?usage: gpu_check_test.sh REPO_ROOT}
+# A test run inside gpu-check itself inherits its settings: OUT would send the dry runs' archives
+# over the real one, REHEARSE would stop the refusal check below from refusing.
+unset OUT REHEARSE GPU_CHECK_BUDGET GPU_CHECK_DRY_GPU BUILD_TIMEOUT CTEST_TIMEOUT BENCH SANITIZER CUDNN_ROOT
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
