@@ -44,7 +44,9 @@ check "rehearsal benchmarks on the CPU" has "$tmp/logs/bench-mt_step.log" "--dev
 check "conv_layouts skipped without a GPU" has "$tmp/logs/bench-conv_layouts.log" "skipped: no GPU visible"
 check "CUDA backend forced on" has "$tmp/logs/configure.log" "-DSEMISAM_CUDA=ON"
 GPU_CHECK_DRY_RUN=1 GPU_CHECK_DRY_GPU=1 bash "$root/tools/gpu-check.sh" "$tmp/logs" >"$tmp/dry-gpu.txt" 2>&1
-check "dry GPU run exits 0" test $? = 0
+rc=$?
+check "dry GPU run exits 0" test "$rc" = 0
+[ "$rc" = 0 ] || { echo "dry GPU run, exit $rc:"; tail -8 "$tmp/dry-gpu.txt"; cat "$tmp/logs/phases.tsv"; }
 check "GPU benchmarks in three precisions" has "$tmp/logs/bench-mt_step.log" "--device cuda --precision tf32\,bf16\,fp32"
 check "memcheck with an error exit code" has "$tmp/logs/sanitizer-kernels.log" "--tool memcheck --error-exitcode 1"
 # The budget: a budget smaller than the reserve leaves every phase not run, and the run fails.
