@@ -1,11 +1,19 @@
-# Finds GoogleTest: the installed package (Debian's libgtest-dev) or, failing that, the sources in
-# /usr/src/googletest (what the GPU machine has).
+# Finds GoogleTest: the installed package (Debian's libgtest-dev) or, failing that, its sources:
+# /usr/src/googletest (Debian's googletest package) or the copy that scripts/fetch-deps.sh
+# unpacks into .deps/googletest for offline machines (the GPU machine).
 find_package(GTest QUIET)
 if(NOT GTest_FOUND)
-  if(EXISTS /usr/src/googletest/CMakeLists.txt)
+  set(_semisam_gtest_src "")
+  foreach(_dir /usr/src/googletest ${PROJECT_SOURCE_DIR}/.deps/googletest)
+    if(NOT _semisam_gtest_src AND EXISTS ${_dir}/CMakeLists.txt)
+      set(_semisam_gtest_src ${_dir})
+    endif()
+  endforeach()
+  if(_semisam_gtest_src)
+    message(STATUS "semisam: GoogleTest built from ${_semisam_gtest_src}")
     set(INSTALL_GTEST OFF CACHE BOOL "" FORCE)
     set(BUILD_GMOCK OFF CACHE BOOL "" FORCE)
-    add_subdirectory(/usr/src/googletest ${CMAKE_BINARY_DIR}/googletest EXCLUDE_FROM_ALL)
+    add_subdirectory(${_semisam_gtest_src} ${CMAKE_BINARY_DIR}/googletest EXCLUDE_FROM_ALL)
     # GoogleTest 1.11 and newer define these names themselves; older sources do not.
     if(NOT TARGET GTest::gtest)
       add_library(GTest::gtest ALIAS gtest)
@@ -14,7 +22,8 @@ if(NOT GTest_FOUND)
       add_library(GTest::gtest_main ALIAS gtest_main)
     endif()
   else()
-    message(FATAL_ERROR "GoogleTest not found: run scripts/setup.sh")
+    message(FATAL_ERROR "GoogleTest not found: run scripts/setup.sh, or scripts/fetch-deps.sh on a "
+                        "machine with a registry and carry .deps/ to an offline one")
   endif()
 endif()
 include(GoogleTest)

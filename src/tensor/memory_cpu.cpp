@@ -200,6 +200,9 @@ MemoryStats memory_stats(Device device) {
   require_cpu(device, "memory_stats");
   return detail::host_stats();
 }
+void set_cached_workspace_bytes(Device device, size_t) {
+  require_cpu(device, "set_cached_workspace_bytes");  // no CPU library keeps one
+}
 void reset_peak_memory(Device device) {
   require_cpu(device, "reset_peak_memory");
   detail::host_reset_peak();

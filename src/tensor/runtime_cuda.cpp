@@ -228,6 +228,14 @@ MemoryStats memory_stats(Device device) {
   return c.stats;
 }
 
+void set_cached_workspace_bytes(Device device, size_t bytes) {
+  if (device.is_cpu()) return;  // no CPU library keeps one
+  check_cuda_device(device, "set_cached_workspace_bytes");
+  auto& c = device_counters()[device.index];
+  std::lock_guard<std::mutex> lock(c.mutex);
+  c.stats.cached_workspace_bytes = bytes;
+}
+
 void reset_peak_memory(Device device) {
   if (device.is_cpu()) return detail::host_reset_peak();
   check_cuda_device(device, "reset_peak_memory");

@@ -13,6 +13,8 @@
 #include "kernels/cuda/cudnn_descriptors.h"
 #include "kernels/cuda/cudnn_handle.h"
 #include "tensor/cuda_check.h"
+#include "tensor/cuda_context.h"
+#include "tensor/memory.h"
 #include "tensor/tensor.h"
 
 namespace semisam::ops::cudak {
@@ -112,6 +114,41 @@ Tensor try_workspace(size_t bytes, int device) {
     cudaGetLastError();  // clear the failed allocation's error state
     return Tensor();
   }
+}
+
+// The chosen algorithms' workspace: one buffer per (device, stream), grown to the largest request
+// and kept, so a training step stops asking the pool for a workspace on every convolution pass.
+// Work on one stream runs in order, so all passes queued on it can share the buffer; when it grows,
+// the old one goes back to the pool stream-ordered, after the passes already queued. A request
+// above the bound gets a buffer of its own for that call, so one rare algorithm with a huge
+// workspace cannot pin it. memory_stats().cached_workspace_bytes shows the cached total (it is part
+// of current_bytes). Streams are the library's own per device, or a caller's through
+// cuda::StreamGuard; a caller that destroys a stream it used leaves its buffer cached (bounded).
+constexpr size_t kMaxCachedWorkspaceBytes = size_t(256) << 20;
+std::mutex workspace_mutex;
+// Never destroyed: at exit a destructor would hand the buffers to an allocator whose own statics
+// may already be gone (destruction order across files is unspecified); the process's end frees them.
+std::map<std::pair<int, cudaStream_t>, Tensor>& workspaces() {
+  static auto* map = new std::map<std::pair<int, cudaStream_t>, Tensor>();
+  return *map;
+}
+
+// A workspace of at least `bytes` for work queued on the device's current stream; the caller holds
+// the tensor until the work is queued. Undefined when the memory cannot be had.
+Tensor cached_workspace(size_t bytes, int device) {
+  if (bytes == 0 || bytes > kMaxCachedWorkspaceBytes) return try_workspace(bytes, device);
+  const auto key = std::make_pair(device, semisam::cuda::current_stream(device));
+  std::lock_guard<std::mutex> lock(workspace_mutex);
+  Tensor& cached = workspaces()[key];
+  if (!cached.defined() || cached.nbytes() < bytes) {
+    cached = Tensor();  // the old buffer back to the pool first: the new one may reuse its memory
+    cached = try_workspace(bytes, device);
+    size_t total = 0;
+    for (const auto& [k, buffer] : workspaces())
+      if (k.first == device && buffer.defined()) total += buffer.nbytes();
+    set_cached_workspace_bytes(Device::cuda(device), total);
+  }
+  return cached;
 }
 
 // cuDNN's measured ranking (runs every algorithm once on the given buffers, which it overwrites).
@@ -310,8 +347,9 @@ ConvAlgorithm run_conv_pass(ConvPass pass, const ConvProblem& problem, int devic
   }
   if (cached) {
     d.conv.set_math_type(chosen.math_type);
-    Tensor ws =
-        Tensor::empty({int64_t(chosen.workspace_bytes)}, DType::UInt8, Device::cuda(device));
+    Tensor ws = cached_workspace(chosen.workspace_bytes, device);
+    if (!ws.defined())  // out of memory: allocate directly, for the allocator's own error message
+      ws = Tensor::empty({int64_t(chosen.workspace_bytes)}, DType::UInt8, Device::cuda(device));
     CUDNN_CHECK(execute(pass, handle, d, chosen.algo, buffers,
                         chosen.workspace_bytes ? ws.data_ptr() : nullptr, chosen.workspace_bytes,
                         problem.data_type));
@@ -336,7 +374,7 @@ ConvAlgorithm run_conv_pass(ConvPass pass, const ConvProblem& problem, int devic
     size_t bytes = 0;
     last = workspace_size(pass, handle, d, c.algo, &bytes);
     if (last != CUDNN_STATUS_SUCCESS) continue;
-    Tensor ws = try_workspace(bytes, device);
+    Tensor ws = cached_workspace(bytes, device);
     if (!ws.defined()) continue;
     last = execute(pass, handle, d, c.algo, buffers, bytes ? ws.data_ptr() : nullptr, bytes,
                    problem.data_type);
