@@ -126,19 +126,29 @@ void visit_windows(const Tensor& image, const PatchPredictor& predictor,
   }
 }
 
+// The checked options' window plan; both forms of the sliding window start here.
+WindowPlan checked_plan(const Tensor& image, const SlidingWindowOptions& o) {
+  check_options(image, o);
+  return plan_windows(image, o);
+}
+
+// The running class sums over the padded volume, zeroed.
+Tensor class_sums(const WindowPlan& plan, const SlidingWindowOptions& o) {
+  const Index3& p = plan.padded;
+  return Tensor::zeros({o.num_classes, p[0], p[1], p[2]}, DType::Float32, o.device);
+}
+
 }  // namespace
 
 SlidingWindowResult sliding_window_predict(const Tensor& image, const PatchPredictor& predictor,
                                            const SlidingWindowOptions& options,
                                            const SlidingWindowOutputs& outputs) {
-  check_options(image, options);
   const SlidingWindowOptions& o = options;
-  const WindowPlan plan = plan_windows(image, o);
+  const WindowPlan plan = checked_plan(image, o);
   SlidingWindowResult result;
   result.pad_before = plan.pad_before;
   const Index3& padded = plan.padded;
-  Tensor score =
-      Tensor::zeros({o.num_classes, padded[0], padded[1], padded[2]}, DType::Float32, o.device);
+  Tensor score = class_sums(plan, o);
   Tensor visits = Tensor::zeros({padded[0], padded[1], padded[2]}, DType::Float32, o.device);
   visit_windows(image, predictor, o, plan, [&](const Tensor& logits, const Index3& w) {
     ops::window_accumulate(score, visits, logits, w);
@@ -167,14 +177,12 @@ SlidingWindowResult sliding_window_predict_reference(const Tensor& image,
                                                      const PatchPredictor& predictor,
                                                      const SlidingWindowOptions& options,
                                                      const SlidingWindowOutputs& outputs) {
-  check_options(image, options);
   const SlidingWindowOptions& o = options;
-  const WindowPlan plan = plan_windows(image, o);
+  const WindowPlan plan = checked_plan(image, o);
   SlidingWindowResult result;
   result.pad_before = plan.pad_before;
   const Index3& padded = plan.padded;
-  Tensor score =
-      Tensor::zeros({o.num_classes, padded[0], padded[1], padded[2]}, DType::Float32, o.device);
+  Tensor score = class_sums(plan, o);
   visit_windows(image, predictor, o, plan, [&](const Tensor& logits, const Index3& w) {
     Tensor target = score;
     for (int64_t a = 0; a < 3; ++a) target = target.narrow(a + 1, w[a], o.patch[a]);
