@@ -274,6 +274,8 @@ else
     phase bench-sam_encoder 60 "$b/sam_encoder" --device cuda --precision tf32,bf16,fp32 --out "$log/sam_encoder_cuda.json"
     phase bench-conv_layouts 90 "$b/conv_layouts" --repeats 5 --warmup 2 --output "$log/conv_layouts_cuda.json"
     phase bench-metrics 60 "$b/metrics_bench" --repeats 3 --out "$log"
+    phase bench-between_rounds 90 "$b/between_rounds" --device cuda --repeats 3 \
+      --out "$log/between_rounds_cuda.json"
   else
     phase bench-mt_step 120 "$b/mt_step" --device cpu --size 32 --base-filters 4 --iters 1 --warmup 0 \
       --precision fp32 --out "$log/mt_step_cpu.json"
@@ -281,6 +283,8 @@ else
       --precision fp32 --out "$log/sam_encoder_cpu.json"
     skip bench-conv_layouts "no GPU visible (conv_layouts measures cuDNN only)"
     phase bench-metrics 120 "$b/metrics_bench" --repeats 1 --out "$log"
+    phase bench-between_rounds 120 "$b/between_rounds" --device cpu --cases 2 --size 32,32,24 \
+      --repeats 1 --out "$log/between_rounds_cpu.json"
   fi
 fi
 

@@ -14,7 +14,9 @@ check() {  # check DESCRIPTION COMMAND...: one assertion
   if "${@:2}"; then echo "ok   $1"; else echo "FAIL $1"; fails=$((fails + 1)); fi
 }
 has() { grep -qF -- "$2" "$1"; }
-in_tgz() { tar tzf "$1" 2>/dev/null | grep -qxF -- "$2"; }
+# grep reads the whole listing (no -q): an early exit would SIGPIPE tar and, under pipefail, fail
+# the check whenever tar had not finished writing.
+in_tgz() { tar tzf "$1" 2>/dev/null | grep -xF -- "$2" >/dev/null; }
 
 # 1. The summary of canned logs (tests/data/gpu_check: a ctest log with every result kind).
 python3 "$root/tools/gpu_check_summary.py" "$root/tests/data/gpu_check" none >"$tmp/summary.txt" 2>&1
@@ -37,7 +39,7 @@ mkdir -p "$tmp/out"
   >"$tmp/dry.txt" 2>&1
 check "dry rehearsal exits 0" test $? = 0
 phases=$(cut -f1 "$tmp/logs/phases.tsv" | tr '\n' ' ')
-check "phases in order" test "$phases" = "configure build info ctest sanitizer-mt-step sanitizer-kernels sanitizer-models sanitizer-ssl sanitizer-eval bench-mt_step bench-sam_encoder bench-conv_layouts bench-metrics "
+check "phases in order" test "$phases" = "configure build info ctest sanitizer-mt-step sanitizer-kernels sanitizer-models sanitizer-ssl sanitizer-eval bench-mt_step bench-sam_encoder bench-conv_layouts bench-metrics bench-between_rounds "
 check "archive in \$OUT" in_tgz "$tmp/out/gpu-check.tgz" ./phases.tsv
 check "summary in \$OUT" has "$tmp/out/gpu-check-summary.txt" "gpu-check summary (REHEARSAL"
 check "rehearsal benchmarks on the CPU" has "$tmp/logs/bench-mt_step.log" "--device cpu"
