@@ -91,23 +91,26 @@ std::vector<std::string> remove_stale_temporaries(const std::string& directory) 
   return removed;
 }
 
+void write_new_file(const std::string& path, const void* bytes, size_t size) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  SEMISAM_CHECK(fd >= 0, "cannot create ", path, ": ", std::strerror(errno));
+  const char* data = static_cast<const char*>(bytes);
+  int failure = 0;
+  for (size_t done = 0; done < size && failure == 0;) {
+    const ssize_t n = ::write(fd, data + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      failure = n < 0 ? errno : EIO;
+    else
+      done += size_t(n);
+  }
+  if (::close(fd) != 0 && failure == 0) failure = errno;
+  if (failure != 0) SEMISAM_FAIL("writing ", path, " failed: ", std::strerror(failure));
+}
+
 void write_text_atomically(const std::string& target, const std::string& text) {
   write_atomically(target, [&](const std::string& temporary) {
-    // POSIX calls rather than a stream, so a failure reports its reason (a full disk).
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    SEMISAM_CHECK(fd >= 0, "cannot create ", temporary, ": ", std::strerror(errno));
-    size_t done = 0;
-    while (done < text.size()) {
-      const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        const int saved = n < 0 ? errno : EIO;
-        ::close(fd);
-        SEMISAM_FAIL("writing ", temporary, " failed: ", std::strerror(saved));
-      }
-      done += size_t(n);
-    }
-    SEMISAM_CHECK(::close(fd) == 0, "writing ", temporary, " failed: ", std::strerror(errno));
+    write_new_file(temporary, text.data(), text.size());
   });
 }
 

@@ -2,6 +2,7 @@
 // part: write a temporary file beside the target, sync it, rename it over the target.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
@@ -24,6 +25,11 @@ void write_atomically(const std::string& target,
 // writes there. Failures to remove (a read-only folder) are ignored: the write that follows
 // reports them. Returns the paths removed.
 std::vector<std::string> remove_stale_temporaries(const std::string& directory);
+
+// Creates (or truncates) `path` and writes `size` bytes with POSIX calls, so that a failure carries
+// the system's reason (a full disk). Not atomic by itself: the writers above call it on their
+// temporary file; HDF5's in-memory files (h5_file.cpp) are written out with it too.
+void write_new_file(const std::string& path, const void* bytes, size_t size);
 
 // write_atomically for a text file.
 void write_text_atomically(const std::string& target, const std::string& text);

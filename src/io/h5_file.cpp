@@ -1,14 +1,11 @@
 // Files, groups and attributes of the HDF5 RAII layer (datasets are in h5_dataset.cpp).
 #include "io/h5_file.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
 
+#include "io/atomic_file.h"
 #include "tensor/error.h"
 
 namespace semisam::io::h5 {
@@ -347,23 +344,6 @@ size_t image_size(const unsigned char* memory, size_t allocated) {
   return end > 0 && end <= allocated ? size_t(end) : allocated;
 }
 
-// Writes `size` bytes to a new file at `path` with POSIX calls, so that a failure carries the
-// system's reason.
-void write_new_file(const std::string& path, const unsigned char* bytes, size_t size) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  SEMISAM_CHECK(fd >= 0, "cannot create ", path, ": ", std::strerror(errno));
-  int failure = 0;
-  for (size_t done = 0; done < size && failure == 0;) {
-    const ssize_t n = ::write(fd, bytes + done, size - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0)
-      failure = n < 0 ? errno : EIO;
-    else
-      done += size_t(n);
-  }
-  if (::close(fd) != 0 && failure == 0) failure = errno;
-  if (failure != 0) SEMISAM_FAIL("writing ", path, " failed: ", std::strerror(failure));
-}
 }  // namespace
 
 File& File::operator=(File&& other) noexcept {
