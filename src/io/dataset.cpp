@@ -36,7 +36,8 @@ h5::Dataset open_volume(const h5::Group& root, const std::string& key, const std
   Shape shape = dataset.shape();
   SEMISAM_CHECK(shape.size() == 3, file, ": ", role, " dataset '", key,
                 "' is not 3-D: its shape is ", shape_str(shape));
-  SEMISAM_CHECK(shape_numel(shape) > 0, file, ": ", role, " dataset '", key, "' has shape ",
+  // Not shape_numel: the declared sizes are not bounded yet, and their product can overflow.
+  SEMISAM_CHECK(std::none_of(shape.begin(), shape.end(), [](int64_t s) { return s == 0; }), file, ": ", role, " dataset '", key, "' has shape ",
                 shape_str(shape), ", an empty axis; a volume needs at least one voxel per axis");
   check_volume_size(shape, file + ": " + role + " dataset '" + key + "'");
   return dataset;

@@ -3,6 +3,7 @@
 #include "io/h5_file.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "io/host_copy.h"
 #include "tensor/error.h"
@@ -50,6 +51,40 @@ Handle creation_properties(const Shape& shape, const DatasetLayout& layout,
   return list;
 }
 
+uint64_t saturating_product(const std::vector<hsize_t>& factors, uint64_t start) {
+  uint64_t product = start;
+  for (hsize_t f : factors) {
+    if (f != 0 && product > UINT64_MAX / f) return UINT64_MAX;
+    product *= f;
+  }
+  return product;
+}
+
+// What a damaged or hostile file can declare and libhdf5 1.10 then allocates before it reads a
+// byte: numbers of gigabytes each (a 1 KB file declared 4 GB integers), or gigabyte chunks. Our
+// own allocation is bounded by the declared shape (volume_limits.h); these bound HDF5's.
+void check_storage_before_reading(hid_t dataset, const Shape& shape, const std::string& where) {
+  Handle type = make_handle(H5Dget_type(dataset), HandleKind::Datatype, "reading " + where);
+  const size_t element = H5Tget_size(type.id());
+  SEMISAM_CHECK(element >= 1 && element <= 16, where, " stores ", element,
+                "-byte numbers; numbers of 1 to 16 bytes were expected (the file is damaged)");
+  Handle properties =
+      make_handle(H5Dget_create_plist(dataset), HandleKind::PropertyList, "reading " + where);
+  if (H5Pget_layout(properties.id()) != H5D_CHUNKED) return;
+  const int rank = H5Pget_chunk(properties.id(), 0, nullptr);
+  check_status(herr_t(rank), "reading the chunks of " + where);
+  std::vector<hsize_t> chunk(size_t(rank), 0);
+  check_status(H5Pget_chunk(properties.id(), rank, chunk.data()), "reading the chunks of " + where);
+  const uint64_t chunk_bytes = saturating_product(chunk, element);
+  const uint64_t dataset_bytes =
+      saturating_product(std::vector<hsize_t>(shape.begin(), shape.end()), element);
+  // A chunk may exceed a small dataset (HDF5 allows chunks past the extent), never by much.
+  const uint64_t limit = std::max<uint64_t>(dataset_bytes, uint64_t(64) << 20);
+  SEMISAM_CHECK(chunk_bytes <= limit, where, " is stored in chunks of ", chunk_bytes,
+                " bytes, more than the dataset (", dataset_bytes,
+                " bytes) and than 64 MiB (the file is damaged)");
+}
+
 }  // namespace
 
 Shape Dataset::shape() const {
@@ -59,6 +94,9 @@ Shape Dataset::shape() const {
   check_status(herr_t(rank), what);
   std::vector<hsize_t> dims(size_t(rank), 0);
   if (rank > 0) check_status(H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr), what);
+  for (hsize_t d : dims)
+    SEMISAM_CHECK(d <= hsize_t(INT64_MAX), where(), " declares an axis of ", d,
+                  " elements, more than any array can hold (the file is damaged)");
   return Shape(dims.begin(), dims.end());
 }
 
@@ -83,6 +121,7 @@ Tensor Dataset::read(DType dtype) const {
                 " values, not numbers");
   Tensor out = Tensor::empty(shape(), dtype, Device::cpu());
   if (out.numel() == 0) return out;
+  check_storage_before_reading(id(), out.shape(), where());
   Handle type = memory_type(dtype);
   check_status(H5Dread(id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data_ptr()), what);
   return out;

@@ -6,6 +6,8 @@
 #include <filesystem>
 
 #include "io/atomic_file.h"
+#include "io/h5_raw_file.h"
+#include "io/h5_vlen_string.h"
 #include "tensor/error.h"
 
 namespace semisam::io::h5 {
@@ -182,13 +184,10 @@ std::string Object::string_attribute(const std::string& name) const {
                 ", expected a string");
   Handle memory = make_handle(H5Tcopy(type.id()), HandleKind::Datatype, what);
   check_status(H5Tset_strpad(memory.id(), H5T_STR_NULLTERM), what);
-  if (H5Tis_variable_str(type.id()) > 0) {
-    char* text = nullptr;
-    check_status(H5Aread(attribute.id(), memory.id(), &text), "reading " + what);
-    std::string value = text ? text : "";
-    H5free_memory(text);
-    return value;
-  }
+  // Not through H5Aread: libhdf5 1.10 trusts the global heap that holds the characters, and a
+  // damaged heap crashed it (h5_vlen_string.h).
+  if (H5Tis_variable_str(type.id()) > 0)
+    return read_vlen_string_attribute(attribute.id(), file_path_, what);
   size_t size = H5Tget_size(type.id());
   // One extra byte so a string that fills its fixed size still gets its terminator.
   check_status(H5Tset_size(memory.id(), size + 1), what);
@@ -290,6 +289,8 @@ File File::open(const std::string& path, Mode mode) {
   std::error_code error;
   SEMISAM_CHECK(std::filesystem::exists(path, error), "file not found: ", path);
   SEMISAM_CHECK(std::filesystem::is_regular_file(path, error), "not a regular file: ", path);
+  // What libhdf5 1.10 trusts without checking, checked first (h5_raw_file.h).
+  check_before_opening(path);
   hid_t id = H5Fopen(path.c_str(), mode == Mode::ReadOnly ? H5F_ACC_RDONLY : H5F_ACC_RDWR,
                      H5P_DEFAULT);
   if (id < 0)

@@ -205,9 +205,15 @@ NiftiImage read_nifti(const std::string& path, NiftiVoxels as) {
   NiftiImage image;
   image.header = parse_nifti_header(bytes, sizeof bytes, path, &swap);
   const NiftiHeader& h = image.header;
-  // Extensions between the header and the voxels are skipped.
-  std::vector<uint8_t> skip(size_t(h.vox_offset) - kNiftiHeaderBytes);
-  if (!skip.empty()) file.read(skip.data(), skip.size(), "header extension");
+  // Extensions between the header and the voxels are skipped, piece by piece: vox_offset comes
+  // from the header, and a damaged one must not size an allocation (a 100-byte .nii.gz claiming
+  // a 1 GB extension was given 1 GB of zeros before the read failed).
+  std::vector<uint8_t> skipped(std::min<size_t>(size_t(h.vox_offset) - kNiftiHeaderBytes, 1 << 16));
+  for (size_t left = size_t(h.vox_offset) - kNiftiHeaderBytes; left > 0;) {
+    const size_t piece = std::min(left, skipped.size());
+    file.read(skipped.data(), piece, "header extension");
+    left -= piece;
+  }
   Shape shape = h.shape();
   int64_t numel = 1;
   for (int64_t n : shape) {
@@ -216,12 +222,13 @@ NiftiImage read_nifti(const std::string& path, NiftiVoxels as) {
     numel *= n;
   }
   const size_t width = size_t(nifti_datatype_bytes(NiftiDataType(h.datatype)));
-  // Grown as data arrives, so a header that claims a huge image cannot make us allocate more
-  // than the file really holds.
-  const size_t total = size_t(numel) * width, step = size_t(64) << 20;
+  // Grown as data arrives, doubling from 1 MiB, so a header that claims a huge image cannot make
+  // us allocate more than about twice what the file really holds (in steps of 64 MiB, each short
+  // file of a damaged header was given 64 MiB of zeros first).
+  const size_t total = size_t(numel) * width;
   std::vector<uint8_t> raw;
   for (size_t done = 0; done < total;) {
-    size_t chunk = std::min(step, total - done);
+    size_t chunk = std::min(std::max(done, size_t(1) << 20), total - done);
     raw.resize(done + chunk);
     file.read(raw.data() + done, chunk, "voxel data");
     done += chunk;

@@ -9,6 +9,11 @@
 #include "tensor/error.h"
 #include "tensor/memory.h"
 
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  semisam::fuzz::bound_volumes_for_fuzzing();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = semisam::fuzz::write_input("checkpoint.h5", data, size);
   try {

@@ -38,4 +38,11 @@ inline std::string write_input(const std::string& name, const uint8_t* data, siz
   return path;
 }
 
+// The harnesses run with libFuzzer's -malloc_limit_mb=1024, and a volume within semisam's
+// default bound (2^30 voxels, 4 GiB as float32) would be a legitimate allocation past it. The
+// bound is the same code at any value, so the file harnesses lower it to 2^24 voxels (64 MiB as
+// float32): an amplification past the bound still fails loudly, a large-but-allowed volume does
+// not.
+inline void bound_volumes_for_fuzzing() { setenv("SEMISAM_MAX_VOXELS", "16777216", 1); }
+
 }  // namespace semisam::fuzz

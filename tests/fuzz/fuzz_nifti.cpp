@@ -9,6 +9,11 @@
 #include "tensor/error.h"
 #include "tensor/memory.h"
 
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  semisam::fuzz::bound_volumes_for_fuzzing();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool gzipped = size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
   const std::string path =

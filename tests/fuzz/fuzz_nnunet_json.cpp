@@ -9,6 +9,11 @@
 #include "io/nifti_dataset.h"
 #include "tensor/error.h"
 
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  semisam::fuzz::bound_volumes_for_fuzzing();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string& root = semisam::fuzz::scratch_dir();
   static const bool made = [&] {

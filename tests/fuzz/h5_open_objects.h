@@ -16,6 +16,10 @@ inline void abort_if_hdf5_objects_open() {
     std::fprintf(stderr, "semisam fuzz: %zd HDF5 object(s) left open after the input\n", open);
     std::abort();
   }
+  // HDF5's free lists keep the blocks of a closed file for reuse, so each input ended with more
+  // mallocs than frees and libFuzzer ran a full LeakSanitizer scan after every input (40 % of
+  // the time). Emptied after each input, a leak check runs only when memory really stays behind.
+  H5garbage_collect();
 }
 
 }  // namespace semisam::fuzz

@@ -1,6 +1,7 @@
 // NIfTI-1 tests: files written by nibabel (tests/data/nifti, see
 // tests/fixtures/make_nifti_fixtures.py) read back exactly; round trips; axis order on disk;
 // conversions; truncated, corrupted and foreign files; atomic writes.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -11,6 +12,9 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "common/error_text.h"
 #include "io/nifti_io.h"
@@ -255,6 +259,58 @@ TEST(NiftiIo, DamagedAndForeignFilesFail) {
   EXPECT_NE(message.find("not a NIfTI-1 file"), std::string::npos) << message;
   message = error_of([&] { read_nifti(dir.file("missing.nii")); });
   EXPECT_NE(message.find("cannot open"), std::string::npos) << message;
+}
+
+// A damaged header must not size an allocation: the memory a short file costs to refuse is
+// bounded by what it holds. Measured in a child process, whose peak resident size starts where
+// the fork left it (a failing read leaves nothing allocated behind it to look at afterwards).
+// Before the mend, the 900 MB extension cost 900 MB of zeros and the 4 TB image 64 MiB.
+size_t peak_growth_reading(const std::string& path) {
+  int pipe_fds[2];
+  EXPECT_EQ(pipe(pipe_fds), 0);
+  pid_t child = fork();
+  if (child == 0) {
+    close(pipe_fds[0]);
+    rusage before{}, after{};
+    getrusage(RUSAGE_SELF, &before);
+    try {
+      read_nifti(path);
+    } catch (const Error&) {
+    }
+    getrusage(RUSAGE_SELF, &after);
+    long grown_kb = after.ru_maxrss - before.ru_maxrss;
+    ssize_t ignored = write(pipe_fds[1], &grown_kb, sizeof grown_kb);
+    (void)ignored;
+    _exit(0);
+  }
+  close(pipe_fds[1]);
+  long grown_kb = -1;
+  EXPECT_EQ(read(pipe_fds[0], &grown_kb, sizeof grown_kb), ssize_t(sizeof grown_kb));
+  close(pipe_fds[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status));
+  return size_t(std::max(grown_kb, 0L)) * 1024;
+}
+
+TEST(NiftiIo, ShortFilesWithHugeClaimsCostLittleMemory) {
+  test::TempDir dir;
+  const std::string plain = test::read_bytes(kNiftiDir + "sform_f64.nii");
+  std::string extension = plain;  // vox_offset 9e8: a 900 MB extension in an 800-byte file
+  const float offset = 9e8f;
+  std::memcpy(&extension[108], &offset, 4);
+  test::write_bytes(dir.file("extension.nii"), extension);
+  EXPECT_NE(error_of([&] { read_nifti(dir.file("extension.nii")); }).find("truncated"),
+            std::string::npos);
+  EXPECT_LT(peak_growth_reading(dir.file("extension.nii")), size_t(16) << 20);
+
+  std::string image = plain;  // dims 8000^3 of float64 (4 TB)
+  for (int axis = 1; axis <= 3; ++axis) {
+    int16_t n = 8000;
+    std::memcpy(&image[40 + 2 * size_t(axis)], &n, 2);
+  }
+  test::write_bytes(dir.file("image.nii"), image);
+  EXPECT_LT(peak_growth_reading(dir.file("image.nii")), size_t(16) << 20);
 }
 
 }  // namespace
