@@ -37,8 +37,9 @@ h5::Dataset open_volume(const h5::Group& root, const std::string& key, const std
   SEMISAM_CHECK(shape.size() == 3, file, ": ", role, " dataset '", key,
                 "' is not 3-D: its shape is ", shape_str(shape));
   // Not shape_numel: the declared sizes are not bounded yet, and their product can overflow.
-  SEMISAM_CHECK(std::none_of(shape.begin(), shape.end(), [](int64_t s) { return s == 0; }), file, ": ", role, " dataset '", key, "' has shape ",
-                shape_str(shape), ", an empty axis; a volume needs at least one voxel per axis");
+  const bool empty_axis = std::any_of(shape.begin(), shape.end(), [](int64_t s) { return s == 0; });
+  SEMISAM_CHECK(!empty_axis, file, ": ", role, " dataset '", key, "' has shape ", shape_str(shape),
+                ", an empty axis; a volume needs at least one voxel per axis");
   check_volume_size(shape, file + ": " + role + " dataset '" + key + "'");
   return dataset;
 }

@@ -70,7 +70,9 @@ void check_storage_before_reading(hid_t dataset, const Shape& shape, const std::
                 "-byte numbers; numbers of 1 to 16 bytes were expected (the file is damaged)");
   Handle properties =
       make_handle(H5Dget_create_plist(dataset), HandleKind::PropertyList, "reading " + where);
-  if (H5Pget_layout(properties.id()) != H5D_CHUNKED) return;
+  const H5D_layout_t layout = H5Pget_layout(properties.id());
+  check_status(herr_t(layout < 0 ? -1 : 0), "reading the layout of " + where);
+  if (layout != H5D_CHUNKED) return;
   const int rank = H5Pget_chunk(properties.id(), 0, nullptr);
   check_status(herr_t(rank), "reading the chunks of " + where);
   std::vector<hsize_t> chunk(size_t(rank), 0);

@@ -187,7 +187,7 @@ std::string Object::string_attribute(const std::string& name) const {
   // Not through H5Aread: libhdf5 1.10 trusts the global heap that holds the characters, and a
   // damaged heap crashed it (h5_vlen_string.h).
   if (H5Tis_variable_str(type.id()) > 0)
-    return read_vlen_string_attribute(attribute.id(), file_path_, what);
+    return read_vlen_string_attribute(attribute.id(), what);
   size_t size = H5Tget_size(type.id());
   // One extra byte so a string that fills its fixed size still gets its terminator.
   check_status(H5Tset_size(memory.id(), size + 1), what);

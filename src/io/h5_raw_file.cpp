@@ -2,6 +2,7 @@
 #include "io/h5_raw_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -23,7 +24,21 @@ RawFile::RawFile(const std::string& path, std::string what) : what_(std::move(wh
   size_ = uint64_t(end);
 }
 
-RawFile::~RawFile() { ::close(fd_); }
+RawFile RawFile::borrow(int fd, std::string what) {
+  RawFile file;
+  file.what_ = std::move(what);
+  file.fd_ = fd;
+  file.owned_ = false;
+  struct stat status {};
+  SEMISAM_CHECK(::fstat(fd, &status) == 0, file.what_,
+                ": cannot size the open file: ", std::strerror(errno));
+  file.size_ = uint64_t(status.st_size);
+  return file;
+}
+
+RawFile::~RawFile() {
+  if (owned_ && fd_ >= 0) ::close(fd_);
+}
 
 std::vector<unsigned char> RawFile::read(uint64_t offset, uint64_t count, const char* part) const {
   SEMISAM_CHECK(holds(offset, count), what_, ": its ", part, " (", count, " bytes at ", offset,
@@ -60,7 +75,10 @@ SuperblockSearch find_superblock(const RawFile& file, const std::string& where) 
       SEMISAM_FAIL(where, ": HDF5 superblock version ", block.version,
                    " is not one this reader knows (0 to 3)");
     }
-    auto valid = [](unsigned size) { return size == 2 || size == 4 || size == 8; };
+    // The sizes HDF5 itself accepts (H5Pset_sizes).
+    auto valid = [](unsigned size) {
+      return size == 2 || size == 4 || size == 8 || size == 16 || size == 32;
+    };
     SEMISAM_CHECK(valid(block.sizeof_offsets) && valid(block.sizeof_lengths), where,
                   ": the HDF5 superblock declares ", block.sizeof_offsets, "-byte addresses and ",
                   block.sizeof_lengths, "-byte lengths; the file is damaged");
@@ -77,8 +95,10 @@ void check_before_opening(const std::string& path) {
   const Superblock& block = search.superblock;
   if (block.version > 1) return;  // no driver-information block address in versions 2 and 3
   // Version 0: 24 bytes of fixed fields, version 1: 28; then the base, free-space, end-of-file
-  // and driver-information addresses, each sizeof_offsets bytes.
+  // and driver-information addresses, each sizeof_offsets bytes. Addresses wider than 64 bits
+  // (legal, never seen) are left to HDF5.
   const unsigned O = block.sizeof_offsets;
+  if (O > 8) return;
   const uint64_t addresses = block.location + (block.version == 0 ? 24 : 28);
   std::vector<unsigned char> fields = file.read(addresses, 4 * uint64_t(O), "superblock");
   const uint64_t driver_block = little_endian(fields.data() + 3 * O, O);

@@ -15,9 +15,15 @@ class RawFile {
  public:
   // `what` names the file (and object) in messages.
   RawFile(const std::string& path, std::string what);
+  // The descriptor of a file that is already open (libhdf5's own), borrowed: not closed here.
+  static RawFile borrow(int fd, std::string what);
   ~RawFile();
   RawFile(const RawFile&) = delete;
   RawFile& operator=(const RawFile&) = delete;
+  RawFile(RawFile&& other) noexcept
+      : what_(std::move(other.what_)), fd_(other.fd_), owned_(other.owned_), size_(other.size_) {
+    other.fd_ = -1;
+  }
 
   uint64_t size() const { return size_; }
   bool holds(uint64_t offset, uint64_t count) const {
@@ -27,15 +33,17 @@ class RawFile {
   std::vector<unsigned char> read(uint64_t offset, uint64_t count, const char* part) const;
 
  private:
+  RawFile() = default;
   std::string what_;
   int fd_ = -1;
+  bool owned_ = true;
   uint64_t size_ = 0;
 };
 
 struct Superblock {
   uint64_t location = 0;  // where the signature is; every address in the file is relative to it
   unsigned version = 0;
-  unsigned sizeof_offsets = 8;
+  unsigned sizeof_offsets = 8;  // 2, 4, 8, 16 or 32 bytes
   unsigned sizeof_lengths = 8;
 };
 

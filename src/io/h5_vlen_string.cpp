@@ -60,15 +60,37 @@ constexpr uint64_t align8(uint64_t size) { return (size + 7) / 8 * 8; }
 
 }  // namespace
 
-std::string read_vlen_string_attribute(hid_t attribute, const std::string& file_path,
-                                       const std::string& what) {
+std::string read_vlen_string_attribute(hid_t attribute, const std::string& what) {
   const std::string& where = what;  // names the file already
+  Handle space = make_handle(H5Aget_space(attribute), HandleKind::Dataspace, where);
+  SEMISAM_CHECK(H5Sget_simple_extent_npoints(space.id()) == 1, where, ": expected a single string");
+
+  // The bytes must come from the file libhdf5 has open, not from whatever the path names now
+  // (a checkpoint may have been renamed over since). A file libhdf5 reads through its POSIX
+  // driver lends us its descriptor; any other (a file this process built in memory, hence not
+  // hostile) is read by libhdf5 itself.
+  Handle file_id = make_handle(H5Iget_file_id(attribute), HandleKind::File, where);
+  Handle access = make_handle(H5Fget_access_plist(file_id.id()), HandleKind::PropertyList, where);
+  if (H5Pget_driver(access.id()) != H5FD_SEC2) {
+    Handle memory = make_handle(H5Aget_type(attribute), HandleKind::Datatype, where);
+    char* text = nullptr;
+    check_status(H5Aread(attribute, memory.id(), &text), "reading " + where);
+    std::string value = text ? text : "";
+    H5free_memory(text);
+    return value;
+  }
+  void* handle = nullptr;
+  check_status(H5Fget_vfd_handle(file_id.id(), access.id(), &handle), "reading " + where);
+  RawFile file = RawFile::borrow(*static_cast<int*>(handle), where);
+
   register_raw_reference_conversion();
 
   // 1. The reference's raw bytes: length, collection address, object index.
   hsize_t stored = H5Aget_storage_size(attribute);
   SEMISAM_CHECK(stored == 4 + 2 + 4 || stored == 4 + 4 + 4 || stored == 4 + 8 + 4, where,
-                ": a variable-length string reference of ", stored, " bytes; the file is damaged");
+                ": a variable-length string reference of ", stored,
+                " bytes; files of 2-, 4- or 8-byte addresses are read, and this one is damaged or "
+                "uses wider ones");
   Handle raw_type = make_handle(H5Tcreate(H5T_OPAQUE, size_t(stored)), HandleKind::Datatype,
                                 "making the raw reference type");
   check_status(H5Tset_tag(raw_type.id(), kRawReferenceTag), "tagging the raw reference type");
@@ -82,7 +104,6 @@ std::string read_vlen_string_attribute(hid_t attribute, const std::string& file_
   if (collection == 0 || length == 0) return "";
 
   // 2. The collection, found and checked in the file itself.
-  RawFile file(file_path, what);
   SuperblockSearch search = find_superblock(file, where);
   SEMISAM_CHECK(search.found, where, ": no HDF5 superblock found");
   const Superblock& super = search.superblock;

@@ -16,11 +16,11 @@
 
 namespace semisam::io::h5 {
 
-// The value of the scalar variable-length string attribute `attribute` of the file at
-// `file_path`; `what` names the attribute for messages. A damaged reference, superblock,
-// collection or object is an error naming the file and what is wrong; nothing is read beyond
-// what the file holds, and nothing larger than the file is allocated.
-std::string read_vlen_string_attribute(hid_t attribute, const std::string& file_path,
-                                       const std::string& what);
+// The value of the scalar variable-length string attribute `attribute`, read from the file
+// libhdf5 has open (through its descriptor, not its path); `what` names the file and the
+// attribute for messages. A damaged reference, superblock, collection or object is an error
+// saying what is wrong; nothing is read beyond what the file holds, and nothing larger than the
+// file is allocated.
+std::string read_vlen_string_attribute(hid_t attribute, const std::string& what);
 
 }  // namespace semisam::io::h5
