@@ -121,7 +121,16 @@ NiftiDatasetFiles find_nnunet_dataset(const std::string& root) {
     } catch (const std::exception& e) {
       SEMISAM_FAIL(json_path.string(), ": not valid JSON (", e.what(), ")");
     }
-    if (description.contains("file_ending")) ending = description["file_ending"].get<std::string>();
+    // Every access is type-checked: nlohmann's own type errors are not semisam::Error and named
+    // no file (the fuzzer found `"file_ending": 0` ending the program).
+    SEMISAM_CHECK(description.is_object(), json_path.string(), ": expected a JSON object, found ",
+                  description.type_name());
+    if (description.contains("file_ending")) {
+      const nlohmann::json& value = description["file_ending"];
+      SEMISAM_CHECK(value.is_string(), json_path.string(), ": 'file_ending' is a ",
+                    value.type_name(), ", expected a string such as \".nii.gz\"");
+      ending = value.get<std::string>();
+    }
     SEMISAM_CHECK(ending == ".nii.gz" || ending == ".nii", json_path.string(), ": file_ending '",
                   ending, "' is not NIfTI (.nii.gz or .nii)");
     for (const char* key : {"channel_names", "modality"})

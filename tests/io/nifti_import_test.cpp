@@ -252,6 +252,14 @@ TEST(NiftiImport, BadInputsAreNamedWithTheirProblem) {
   std::ofstream(raw + "/dataset.json") << R"({"channel_names": {"0": "T1", "1": "T2"}})";
   EXPECT_ERROR_MENTIONS(find_nnunet_dataset(raw), "dataset.json", "2 channels");
   EXPECT_ERROR_MENTIONS(find_nnunet_dataset(dir.file("nothing")), "nothing", "imagesTr");
+  // Values of the wrong JSON type (found by fuzz_nnunet_json: nlohmann's type_error escaped as a
+  // foreign exception and ended the fuzzer), and a dataset.json that is not an object.
+  std::ofstream(raw + "/dataset.json") << R"({"file_ending": 0})";
+  EXPECT_ERROR_MENTIONS(find_nnunet_dataset(raw), "dataset.json", "'file_ending' is a number",
+                        "expected a string");
+  std::ofstream(raw + "/dataset.json") << R"(["channel_names"])";
+  EXPECT_ERROR_MENTIONS(find_nnunet_dataset(raw), "dataset.json",
+                        "expected a JSON object, found array");
 }
 
 TEST(NiftiImport, ZScoreNormalisation) {
